@@ -1,0 +1,106 @@
+"""Conflict: arises from scarcity and difference, is surfaced and resolved, or festers.
+
+Practice 5: "increased scarcity of resources is causing conflict"; "if the conflict is not
+surfaced, there is a risk that trust will be eroded"; "in some instances ... the environment is
+not safe enough for people to challenge one another"; candour "can be damaging ... unless done
+well"; coaching and external facilitation help; "conflict in some instances can be important as
+it can generate creativity"; "some forums are becoming too cosy". Lessons factor 3:
+disagreements "can be fatal if they are allowed to fester and undermine relationships and
+trust. The absence of conflicts can be more worrying than their presence".
+
+Conflicts live on pairs of organisations in contact. Each week, for a pair that meets or works
+together and has none::
+
+    P(arise)   = conflict_rate * (mean pressure of the pair + 2 * mean |aim difference|)
+    P(surface) = surface_rate * safety * (1 + conflict_skill)      per side, when they meet
+    P(resolve) = resolve_rate * (0.5 + 0.5 * trust) * (1 + conflict_skill)   once surfaced
+    P(damage)  = damage_rate * (1 - safety)                        per week while surfaced
+
+A latent conflict is a breach of ``fester_breach`` every week on both ties (it erodes trust
+unseen); a resolution is ``resolution_evidence`` good experiences for both (handled well,
+conflict builds trust); damaging handling is a breach. Unsafe systems look calm but fester.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State
+from .base import Mechanism
+
+NONE, LATENT, SURFACED = 0, 1, 2
+
+
+class Conflict(Mechanism):
+    name = "conflict"
+    title = "Conflict: surface and resolve, or fester"
+    params = (
+        Param("conflict_rate", 0.01, 0.0, 0.5, "1/week", "Scale of the weekly chance that a "
+              "pair in contact falls into conflict.", "Practice 5: 'increased scarcity of "
+              "resources is causing conflict'"),
+        Param("surface_rate", 0.3, 0.0, 1.0, "1/meeting", "Chance a fully safe side names a "
+              "latent conflict when the pair meets.", "Practice 5; Edmondson 2012"),
+        Param("resolve_rate", 0.15, 0.0, 1.0, "1/week", "Weekly chance a surfaced conflict "
+              "between fully trusting partners is resolved.", "Practice 5: 'resolving them "
+              "quickly and fairly'"),
+        Param("damage_rate", 0.05, 0.0, 1.0, "1/week", "Weekly chance a surfaced conflict "
+              "between wholly unsafe partners is handled damagingly.", "Practice 5: 'can be "
+              "damaging to the individual(s) concerned unless done well'"),
+        Param("fester_breach", 0.1, 0.0, 2.0, "events/week", "Breaches per week from a latent "
+              "conflict.", "Lessons factor 3: 'fester and undermine relationships and trust'"),
+        Param("resolution_evidence", 1.0, 0.0, 5.0, "events", "Good experiences from a "
+              "resolved conflict.", "Practice 5: conflict 'can generate creativity'"),
+        Param("fade_rate", 0.01, 0.0, 1.0, "1/week", "Weekly chance a latent conflict fades "
+              "by itself.", "assumption"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        src, dst, rev = t.src, t.dst, t.rev
+
+        def pair_draw() -> np.ndarray:
+            u = self.rng.random(t.e)
+            return np.minimum(u, u[:, rev])
+
+        u_arise, u_fade, u_resolve, u_damage = pair_draw(), pair_draw(), pair_draw(), pair_draw()
+        u_surface = self.rng.random(t.e)
+        c = s.conflict
+        meet = (s.contact > 0) | s.joint
+        skill = lv.conflict_skill
+        # Arise.
+        scarcity = 0.5 * (s.pressure[:, src] + s.pressure[:, dst])
+        differ = np.abs(s.aims[:, src, :] - s.aims[:, dst, :]).mean(axis=-1)
+        arise = (c == NONE) & meet & (u_arise < p.conflict_rate * (scarcity + 2.0 * differ))
+        # Surface: either side can name it when they meet.
+        p_surface = p.surface_rate * s.safety[:, src] * (1.0 + skill[:, src])
+        named = (c == LATENT) & meet & (u_surface < p_surface)
+        named = named | named[:, rev]
+        # Resolve or damage surfaced conflicts.
+        pair_trust = 0.5 * (s.trust + s.trust[:, rev])
+        skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
+        surfaced = c == SURFACED
+        resolved = surfaced & (u_resolve < p.resolve_rate * (0.5 + 0.5 * pair_trust)
+                               * (1.0 + skill_pair))
+        unsafe = 1.0 - np.minimum(s.safety[:, src], s.safety[:, dst])
+        damaged = surfaced & ~resolved & (u_damage < p.damage_rate * unsafe / (1.0 + skill_pair))
+        faded = (c == LATENT) & ~named & (u_fade < p.fade_rate)
+        latent = (c == LATENT) & ~named & ~faded
+        s.bad += p.fester_breach * latent + damaged
+        s.good += p.resolution_evidence * resolved
+        new = c.copy()
+        new[arise] = LATENT
+        new[named] = SURFACED
+        new[resolved | faded] = NONE
+        s.conflict_age = np.where(new == NONE, 0.0, s.conflict_age + 1.0)
+        s.conflict = new
+        n_res = resolved.sum(axis=1) / 2.0
+        ema = s.tally.get("resolved_recent", np.zeros(s.r))
+        ema = (1.0 - 1.0 / 13.0) * ema + n_res
+        s.tally["resolved_recent"] = ema
+        n_surf = (new == SURFACED).sum(axis=1) / 2.0
+        n_fest = (new == LATENT).sum(axis=1) / 2.0
+        good = n_surf + ema
+        total = good + n_fest
+        s.tally["conflict_health"] = np.where(total > 0, good / np.maximum(total, 1e-12), 1.0)

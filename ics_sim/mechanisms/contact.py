@@ -1,0 +1,102 @@
+"""Contact builds familiarity, and gives partners evidence to trust, slowly.
+
+Practice 1: trust "is only really built by working together or experiencing something
+together"; "frequent personal contact, together with good-quality conversations, are critical
+in building trust". Practice 2: leaders meet face to face "to develop a better understanding of
+the people behind the roles"; online, "the ability to build personal relationships is
+impaired"; "lots of meetings with the same health and care leaders ... really similar
+conversations around multiple tables" (Practice 1). Lessons factor 2: "collaboration is a team
+activity that cannot be conducted at a distance".
+
+Forums meet on their schedules. From each member organisation someone attends with probability
+``attendance``; the leader attends in person with probability
+``leader_attendance + (1 - leader_attendance) * system_time`` (plus any boost), otherwise a
+deputy goes. Leaders present together gain formal contact (``formal_quality`` per meeting,
+discounted for the share held online). Leaders of organisations that serve the same place also
+meet informally, with weekly probability ``informal_rate * sqrt(st_i * st_j)``, at quality
+``informal_quality``. Interventions add contact through the ``extra_contact`` lever.
+
+Familiarity follows co-attendance (Jonker and Treur's experience-based form) and decays
+without contact (link decay in governance-network models)::
+
+    F += familiarity_gain * (1 - F) * (1 - exp(-contact))      if contact > 0
+    F *= 1 - familiarity_decay                                 otherwise
+
+Contact gives good experiences of the partner in proportion to its reliability
+``orientation + (1 - orientation) * (1 - pressure)``: a pressured, self-interested partner does
+not do what it said it would (Practice 1, citing Edmondson 2017). The trust mechanism turns
+experiences into trust. With this mechanism off, no forum meets and every tie counts equally
+in the pooling of aims (a static network).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+
+class Contact(Mechanism):
+    name = "contact"
+    title = "Contact builds familiarity and trust"
+    params = (
+        Param("attendance", 0.9, 0.0, 1.0, "probability", "Chance someone from a member "
+              "organisation attends a forum meeting.", "assumption"),
+        Param("leader_attendance", 0.4, 0.0, 1.0, "probability", "Chance the leader attends in "
+              "person with no time for system work.", "assumption; Practice 6 (deputies)"),
+        Param("formal_quality", 0.25, 0.0, 2.0, "contact units", "Relationship-building value "
+              "of one formal meeting in person.", "Practice 1: 'really similar conversations "
+              "around multiple tables'"),
+        Param("virtual_share", 0.5, 0.0, 1.0, "share", "Share of formal meetings held online.",
+              "Practice 2: 'many leaders are working virtually to some degree'"),
+        Param("virtual_factor", 0.5, 0.0, 1.0, "share", "Value of an online meeting relative "
+              "to one in person.", "Practice 2: online, relationship building is 'impaired'"),
+        Param("informal_rate", 0.1, 0.0, 1.0, "1/week", "Weekly chance two leaders of the same "
+              "place meet informally, at full system time.", "Practice 2: 'meeting for "
+              "coffee or travelling to meetings together'"),
+        Param("informal_quality", 0.6, 0.0, 2.0, "contact units", "Value of an informal "
+              "meeting.", "Practice 2: 'I did most of my real work over a curry'"),
+        Param("familiarity_gain", 0.15, 0.0, 1.0, "1/contact", "Gain in familiarity per unit "
+              "of contact.", "Jonker and Treur 1999; Lessons factor 2"),
+        Param("familiarity_decay", 0.005, 0.0, 0.2, "1/week", "Weekly decay of familiarity "
+              "without contact.", "assumption (link decay)"),
+        Param("contact_evidence", 1.0, 0.0, 5.0, "events/contact", "Good experiences per unit "
+              "of contact with a fully reliable partner.", "Practice 1: conversations 'provide "
+              "signals of authenticity, loyalty and empathy'"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        meets = (week % t.forum_period) == t.forum_offset  # (F,)
+        s.meets = np.broadcast_to(meets, s.meets.shape).copy()
+        M = len(t.mem_org)
+        u_present = self.rng.random(M)
+        u_leader = self.rng.random(M)
+        st = s.system_time[:, t.mem_org]
+        p_leader = np.clip(
+            p.leader_attendance + (1 - p.leader_attendance) * st + lv.attendance_boost[:,
+                                                                                       t.mem_org],
+            0.0, 1.0,
+        )
+        forum_meets = s.meets[:, t.mem_forum]
+        s.present = forum_meets & (u_present < max(p.attendance, 0.0))
+        s.leader_present = s.present & (u_leader < p_leader)
+        # Formal contact: leaders present together, summed over the forums they share.
+        quality = p.formal_quality * (1.0 - p.virtual_share * (1.0 - p.virtual_factor))
+        both = s.leader_present[:, t.pair_m_src] & s.leader_present[:, t.pair_m_dst]
+        formal = quality * segment_sum(both.astype(float), t.pair_edge, t.e)
+        # Informal contact between leaders of the same place, symmetric in the pair.
+        u = self.rng.random(t.e)
+        u = np.minimum(u, u[:, t.rev])
+        rate = p.informal_rate * np.sqrt(s.system_time[:, t.src] * s.system_time[:, t.dst])
+        informal = np.where(t.same_place & (u < rate), p.informal_quality, 0.0)
+        s.contact = formal + informal + lv.extra_contact
+        met = s.contact > 0
+        gain = p.familiarity_gain * (1.0 - s.familiarity) * (1.0 - np.exp(-s.contact))
+        s.familiarity = np.where(met, s.familiarity + gain,
+                                 s.familiarity * (1.0 - p.familiarity_decay))
+        reliability = s.orientation + (1.0 - s.orientation) * (1.0 - s.pressure)
+        s.good += p.contact_evidence * s.contact * reliability[:, t.dst]

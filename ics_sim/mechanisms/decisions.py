@@ -1,0 +1,216 @@
+"""Shared decisions: forums, decision rules, power-weighted voice, delegation, compromise.
+
+Practice 6: "decisions with multiple inputs are generally viewed as of higher quality"; unclear
+processes mean decisions "take a lot longer as they go back and forth between the various
+groups"; "deputies being sent along to meetings without the delegated authority to make a
+decision"; "decisions are not even made around the table, they are made in the next room";
+"too many compromises ... only got one small thing we all agreed on ... not enough to proceed";
+"on occasions, collaborative leadership requires 'a strong hand'"; one ICS "is developing a
+decision-making matrix that considers who needs to be involved in what decisions"; an
+inclusive process "can promote unity and trust". Practice 1: where it is unsafe, "people just
+agreeing with one another" (groupthink). Choi and Robertson (2014): decision rules (majority,
+supermajority, consensus) and outcomes success, acceptability and equity.
+
+Each forum has one proposal on its agenda. When none is live, a member tables one at its own
+aims (members table in proportion to voice); each member is affected with probability
+``affected_share``. At each meeting:
+
+1. Members present with authority (the leader, or a deputy with delegated authority) vote.
+   A member accepts when ``1 - mean|aim - proposal| >= 1 - tolerance``, with tolerance rising
+   with its trust in the proposer and its orientation ("for the greater good"). Dissent is
+   voiced with probability = safety; unvoiced dissent counts as support (groupthink) and
+   starts a latent conflict with the proposer.
+2. If an affected member is present only through a deputy without authority, the decision is
+   deferred with probability equal to the share of such members.
+3. The proposal passes when accepting voice / voice present >= the forum's rule. Past
+   ``patience`` weeks the proposer may decide with a strong hand (probability ``strong_hand``).
+4. A failed vote moves the proposal toward the voice-weighted aims present
+   (``compromise_step``) and loses ``compromise_cost`` of its value; below ``min_value`` it is
+   dropped: not enough to proceed.
+5. A passed decision made without all affected members can erupt again (probability
+   ``reopen_rate`` x share absent, unless a decision matrix is agreed). A final decision is a
+   good experience between the proposer and those who accepted it, and a breach toward the
+   proposer for affected members left out ("the next room") or overruled by a strong hand.
+
+A decision-making matrix brings the affected members to the table and stops re-opening.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
+
+
+class Decisions(Mechanism):
+    name = "decisions"
+    title = "Shared decisions"
+    params = (
+        Param("affected_share", 0.5, 0.0, 1.0, "share", "Chance a member is affected by a "
+              "proposal.", "assumption"),
+        Param("accept_tolerance", 0.25, 0.0, 1.0, "aim distance", "Distance from its aims a "
+              "member accepts with no trust in the proposer.", "assumption"),
+        Param("trust_tolerance", 0.2, 0.0, 1.0, "aim distance", "Extra distance accepted from a "
+              "fully trusted proposer.", "Practice 1: 'we're okay to change that because we "
+              "can see it's for the greater good'"),
+        Param("delegation", 0.3, 0.0, 1.0, "probability", "Chance a deputy has authority to "
+              "decide.", "Practice 6: deputies 'without the delegated authority'"),
+        Param("compromise_step", 0.3, 0.0, 1.0, "share", "How far a failed proposal moves "
+              "toward the views in the room.", "Practice 6"),
+        Param("compromise_cost", 0.15, 0.0, 1.0, "share", "Value lost to each compromise.",
+              "Practice 6: 'too many compromises'"),
+        Param("min_value", 0.3, 0.0, 1.0, "value", "Value below which a proposal is 'not enough "
+              "to proceed'.", "Practice 6"),
+        Param("patience", 26.0, 1.0, 520.0, "weeks", "Weeks before a proposer may use a strong "
+              "hand.", "Practice 6: 'a strong hand'"),
+        Param("strong_hand", 0.3, 0.0, 1.0, "probability", "Chance an overdue proposal is "
+              "decided directively at a meeting.", "Practice 6"),
+        Param("reopen_rate", 0.5, 0.0, 1.0, "probability", "Chance a decision made without all "
+              "affected members erupts again.", "Practice 6: 'it can all erupt again'"),
+        Param("decision_evidence", 0.5, 0.0, 5.0, "events", "Good experiences between proposer "
+              "and supporters from a shared decision.", "Practice 6: 'can promote unity and "
+              "trust'"),
+        Param("exclusion_breach", 0.5, 0.0, 5.0, "events", "Breaches toward the proposer from an "
+              "affected member left out or overruled.", "Practice 6: 'made in the next room'"),
+    )
+
+    def __init__(self, topo, p, rng, off=frozenset()):
+        super().__init__(topo, p, rng, off)
+        t = topo
+        self.starts = np.searchsorted(t.mem_forum, np.arange(t.n_forums))
+        self.size = np.bincount(t.mem_forum, minlength=t.n_forums).astype(float)
+
+    def fsum(self, values: np.ndarray) -> np.ndarray:
+        return segment_sum(values, self.topo.mem_forum, self.topo.n_forums)
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        R, M, F = s.r, len(t.mem_org), t.n_forums
+        mf, mo = t.mem_forum, t.mem_org
+        u_chair, u_aff, u_deleg, u_voice = (self.rng.random(M) for _ in range(4))
+        u_value, u_defer, u_hand, u_reopen = (self.rng.random(F) for _ in range(4))
+        noise = self.rng.normal((F, s.aims.shape[-1]))
+        live = s.prop_value > 0
+        s.prop_age = np.where(live, s.prop_age + 1.0, 0.0)
+        meets = s.meets
+        if not meets.any():
+            return
+        # 1. Table proposals where none is live: proposer drawn in proportion to voice.
+        table = meets & ~live
+        key = np.log(np.maximum(u_chair, 1e-300)) / np.maximum(s.voice, 1e-12)
+        best = np.maximum.reduceat(key, self.starts, axis=1)
+        is_chair = key >= best[:, mf]
+        first = np.where(is_chair, np.arange(M), M)
+        chair = np.minimum.reduceat(first, self.starts, axis=1)
+        s.prop_chair = np.where(table, chair, s.prop_chair)
+        chair_org = mo[s.prop_chair]  # (R, F)
+        pos = np.clip(s.aims[np.arange(R)[:, None], chair_org] + 0.05 * noise, 0.0, 1.0)
+        s.prop_pos = np.where(table[..., None], pos, s.prop_pos)
+        s.prop_value = np.where(table, 0.5 + 0.5 * u_value, s.prop_value)
+        new_aff = (u_aff < p.affected_share) | (np.arange(M) == s.prop_chair[:, mf])
+        s.affected = np.where(table[:, mf], new_aff, s.affected)
+        s.prop_age = np.where(table, 0.0, s.prop_age)
+        # 2. Who is in the room, with what authority.
+        consider = meets & (s.prop_value > 0)
+        in_forum = consider[:, mf]
+        matrix = lv.decision_matrix[:, mf] > 0
+        present = in_forum & (s.present | (s.affected & matrix))
+        authority = present & (s.leader_present | (s.affected & matrix)
+                               | (u_deleg < p.delegation + lv.delegation[:, mo]))
+        is_chair_m = np.arange(M) == s.prop_chair[:, mf]
+        chair_org_m = mo[s.prop_chair[:, mf]]
+        e_to_chair = t.edge_index(np.broadcast_to(mo, (R, M)), chair_org_m)
+        has_edge = e_to_chair >= 0
+        trust_chair = np.where(
+            has_edge, np.take_along_axis(s.trust, np.maximum(e_to_chair, 0), axis=1), 1.0
+        )
+        # 3. Stances.
+        fit = 1.0 - np.abs(s.aims[:, mo, :] - s.prop_pos[:, mf, :]).mean(axis=-1)
+        tol = (p.accept_tolerance + p.trust_tolerance * trust_chair
+               + 0.2 * (s.orientation[:, mo] - 0.5))
+        accepts = (fit >= 1.0 - tol) | is_chair_m
+        voiced = u_voice < s.safety[:, mo]
+        silent_dissent = authority & ~accepts & ~voiced
+        supports = accepts | ~voiced
+        v = np.where(authority, s.voice, 0.0)
+        support_share = self.fsum(v * supports) / np.maximum(self.fsum(v), 1e-12)
+        # 4. Deferral for deputies without authority.
+        aff_present = present & s.affected
+        no_auth = self.fsum((aff_present & ~authority).astype(float))
+        deferred = consider & (u_defer < no_auth / np.maximum(self.fsum(aff_present * 1.0), 1))
+        passed = consider & ~deferred & (support_share >= t.forum_rule - 1e-9)
+        overdue = consider & ~passed & (s.prop_age >= p.patience) & (u_hand < p.strong_hand)
+        decided = passed | overdue
+        # 5. Compromise on failed votes.
+        failed = consider & ~deferred & ~decided
+        w = np.where(present, s.voice, 0.0)
+        room = np.stack([self.fsum(w * s.aims[:, mo, d]) for d in range(s.aims.shape[-1])], -1)
+        room /= np.maximum(self.fsum(w), 1e-12)[..., None]
+        step = p.compromise_step * failed[..., None]
+        s.prop_pos = s.prop_pos + step * (room - s.prop_pos)
+        s.prop_value = np.where(failed, s.prop_value * (1.0 - p.compromise_cost), s.prop_value)
+        dropped = failed & (s.prop_value < p.min_value)
+        # 6. Re-opening when affected members were absent.
+        affected_n = self.fsum(s.affected.astype(float))
+        absent_share = self.fsum((s.affected & ~authority).astype(float)) / np.maximum(
+            affected_n, 1.0)
+        no_matrix = lv.decision_matrix <= 0
+        reopened = decided & no_matrix & (u_reopen < p.reopen_rate * absent_share)
+        final = decided & ~reopened
+        # Outcomes of final decisions.
+        fin_m = final[:, mf] & s.affected
+        n_aff = self.fsum(fin_m.astype(float))
+        accept_mean = self.fsum(fit * fin_m) / np.maximum(n_aff, 1.0)
+        accept_sq = self.fsum(fit**2 * fin_m) / np.maximum(n_aff, 1.0)
+        spread = np.sqrt(np.maximum(accept_sq - accept_mean**2, 0.0))
+        inclusion = self.fsum((fin_m & authority).astype(float)) / np.maximum(n_aff, 1.0)
+        # Trust events toward and from the proposer.
+        final_m = final[:, mf] & has_edge & ~is_chair_m
+        agree = final_m & authority & accepts
+        left_out = final_m & s.affected & ~authority
+        overruled = final_m & overdue[:, mf] & s.affected & ~accepts
+        e = np.maximum(e_to_chair, 0)
+        ev_good = p.decision_evidence * agree
+        ev_bad = p.exclusion_breach * (left_out | overruled)
+        rev_e = t.rev[e]
+        for r in range(R):  # scatter per replicate (R is small); no loop over organisations
+            np.add.at(s.good[r], e[r], ev_good[r])
+            np.add.at(s.good[r], rev_e[r], ev_good[r])
+            np.add.at(s.bad[r], e[r], ev_bad[r])
+        latent = silent_dissent & has_edge & ~is_chair_m
+        if latent.any():
+            rr, mm = np.nonzero(latent)
+            ee = e[rr, mm]
+            s.conflict[rr, ee] = np.where(s.conflict[rr, ee] == 0, 1, s.conflict[rr, ee])
+            s.conflict[rr, t.rev[ee]] = np.maximum(s.conflict[rr, t.rev[ee]],
+                                                   s.conflict[rr, ee])
+        # Clear decided and dropped proposals.
+        s.prop_value = np.where(final | dropped, 0.0, s.prop_value)
+        self.tally(s, consider, deferred, final, dropped, accept_mean, spread, inclusion)
+
+    def tally(self, s, consider, deferred, final, dropped, accept, spread, inclusion) -> None:
+        t = s.tally
+        R = s.r
+        n_final = final.sum(axis=1).astype(float)
+        n_cons = consider.sum(axis=1).astype(float)
+        t["decisions_made"] = n_final
+        has = n_final > 0
+        denom = np.maximum(n_final, 1.0)
+
+        def smooth(name: str, value: np.ndarray, start: float, when: np.ndarray) -> None:
+            old = t.get(name, np.full(R, start))
+            t[name] = np.where(when, (1 - EMA) * old + EMA * value, old)
+
+        smooth("decision_latency", (s.prop_age * final).sum(axis=1) / denom, 0.0, has)
+        smooth("decision_acceptability", (accept * final).sum(axis=1) / denom, 0.5, has)
+        smooth("decision_equity", (np.clip(1 - 2 * spread, 0, 1) * final).sum(axis=1) / denom,
+               0.5, has)
+        smooth("inclusion", (inclusion * final).sum(axis=1) / denom, 0.5, has)
+        smooth("throughput", n_final / np.maximum(n_cons, 1.0), 0.5, n_cons > 0)
+        t["shared_decisions"] = (t["throughput"] + t["decision_acceptability"]
+                                 + t["inclusion"]) / 3.0

@@ -1,0 +1,111 @@
+"""Joint work and collaborative advantage: altruism, the shadow of the future, small wins.
+
+Practice, Introduction: "a clear benefit for collaborating needs to be identified – that is,
+something needs to be achieved that any one of the participating organisations cannot achieve
+if acting alone" (Huxham and Vangen 2005). Practice, Where next: "too often, people ... are
+trying to collaborate on everything and are ending up in endless meetings ... time, money and
+energy are being consumed with little, if any, gain". Lessons factor 4: "'How can I help?' and
+not 'How can I use our relationship to further my own position'", and "the tragedy of the
+commons". Lessons factor 5: the investment in relationships "is worth making only if there is
+reasonable certainty that those they are collaborating with are likely to be ongoing partners".
+Lessons factor 1: confidence "based on tangible accomplishments achieved together".
+
+Partner preference mixes trust and expected gain (Klos and Nooteboom 2001)::
+
+    pref_ij = trust_weight * brokered_ij + (1 - trust_weight) * advantage_ij * shadow_j
+    shadow_j = exp(-hazard_j * shadow_horizon)          (chance the partner's leader stays)
+
+A pair starts a project this week with probability ``joint_rate * sqrt(st_i st_j)`` if both
+prefer each other above ``joint_threshold`` and the advantage clears any selectivity. Projects
+share the leaders' system time (quality = min(1, system_time / (projects * joint_time_cost))),
+so collaborating on everything spreads it thin. Each side helps with probability
+``orientation + (1 - orientation) * logistic(coop_steepness * (shadow * benefit - cost))``:
+direct reciprocity pays only when P(meet again) > c/b (Nowak 2006). A project succeeds with
+probability advantage x min quality x share helping x knowledge sharing (safety) x aim
+alignment. A success is a good experience for both (small wins feed trust); a partner who did
+not help while the other did is a breach. Payoffs of the donation game (benefit received minus
+cost of helping) feed the learning mechanism.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+
+class JointWork(Mechanism):
+    name = "joint_work"
+    title = "Joint work and collaborative advantage"
+    params = (
+        Param("joint_rate", 0.15, 0.0, 1.0, "1/week", "Weekly chance a pair with full system "
+              "time starts a project.", "assumption"),
+        Param("joint_threshold", 0.3, 0.0, 1.0, "preference", "Preference needed to work with "
+              "a partner.", "assumption; Klos and Nooteboom 2001"),
+        Param("trust_weight", 0.5, 0.0, 1.0, "share", "Weight of trust against expected gain in "
+              "choosing partners.", "Klos and Nooteboom 2001"),
+        Param("joint_time_cost", 0.05, 0.001, 1.0, "system time", "System time one project "
+              "needs to be done well.", "Practice, Where next: 'endless meetings'"),
+        Param("benefit", 1.0, 0.0, 5.0, "payoff", "Benefit to a partner of being helped.",
+              "Nowak 2006 (donation game)"),
+        Param("cost", 0.3, 0.0, 5.0, "payoff", "Cost of helping.", "Nowak 2006 (donation game)"),
+        Param("coop_steepness", 10.0, 0.0, 100.0, "1/payoff", "How sharply self-interested "
+              "leaders respond to the shadow of the future.", "assumption"),
+        Param("shadow_horizon", 52.0, 1.0, 520.0, "weeks", "Horizon over which leaders weigh "
+              "whether a partner will still be there.", "Lessons factor 5"),
+        Param("win_evidence", 1.0, 0.0, 5.0, "events", "Good experiences from a successful "
+              "project.", "Lessons factor 1: 'tangible accomplishments achieved together'"),
+        Param("defection_breach", 1.0, 0.0, 5.0, "events", "Breaches from a partner who did "
+              "not help.", "Lessons factor 4 ('how can I win')"),
+        Param("resource_cost", 0.002, 0.0, 0.1, "budget share", "Budget a helping side puts "
+              "into a project each week.", "assumption"),
+        Param("resource_return", 0.004, 0.0, 0.1, "budget share", "Budget a successful "
+              "project returns to each side, per unit of value.", "assumption (ICS core "
+              "purpose: 'enhance productivity and value for money')"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        src, dst, rev = t.src, t.dst, t.rev
+        hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * s.pressure)
+        shadow = np.exp(-hazard * p.shadow_horizon)
+        pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow[:, dst]
+        wants = pref > p.joint_threshold
+        bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
+        clears = (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
+        u = self.rng.random(t.e)
+        u = np.minimum(u, u[:, rev])
+        rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
+        s.joint = (u < rate) & wants & wants[:, rev] & clears
+        projects = segment_sum(s.joint.astype(float), src, s.n)
+        s.workload = projects
+        quality = np.minimum(1.0, s.system_time / np.maximum(projects * p.joint_time_cost, 1e-12))
+        o = s.orientation
+        selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * (shadow * p.benefit - p.cost)))
+        p_help = o[:, src] + (1.0 - o[:, src]) * selfish[:, dst]
+        helps = s.joint & (self.rng.random(t.e) < p_help)
+        both_help = 0.5 * (helps.astype(float) + helps[:, rev])
+        share_safe = 0.5 + 0.5 * np.minimum(s.safety[:, src], s.safety[:, dst])
+        aligned = 1.0 - np.abs(s.aims[:, src, :] - s.aims[:, dst, :]).mean(axis=-1)
+        value = (
+            s.advantage
+            * np.minimum(quality[:, src], quality[:, dst])
+            * both_help
+            * share_safe
+            * aligned
+        )
+        v = self.rng.random(t.e)
+        v = np.minimum(v, v[:, rev])
+        success = s.joint & (v < value)
+        s.good += p.win_evidence * success
+        s.bad += p.defection_breach * (s.joint & helps & ~helps[:, rev])
+        # Donation game payoffs: benefit when the partner helps, cost when one helps.
+        gained = p.benefit * (s.joint & helps[:, rev]) - p.cost * helps
+        s.payoff = 0.9 * s.payoff + 0.1 * segment_sum(gained.astype(float), src, s.n)
+        spend = p.resource_cost * segment_sum(helps.astype(float), src, s.n)
+        ret = p.resource_return * segment_sum(np.where(success, value, 0.0), src, s.n)
+        s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)
+        s.tally["joint_value"] = 0.5 * np.where(success, value, 0.0).sum(axis=1) / s.n

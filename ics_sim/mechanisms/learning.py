@@ -1,0 +1,64 @@
+"""Learned collaborative behaviour: leaders imitate what is rewarded, from the top down.
+
+Practice 3 (section intro): "people will emulate the behaviours that are rewarded. It must start
+from the top ... if the currency is about collaboration, they will have to ... [and it will]
+become a learnt behaviour"; "working collaboratively is much more to do with culture and
+expectations set by the exec team"; it is "no good sitting around the partnership table and
+then going back to the organisation and bad-mouthing ... the partnership".
+
+Each week every leader compares itself with one partner it met, chosen at random, and moves its
+collaborative orientation toward the partner's with a pairwise-comparison (Fermi) rule
+(Szabo and Toth 1998; Traulsen et al. 2006), weighted by the partner's power (role modelling
+from the top)::
+
+    payoff_i = smoothed donation-game payoff + reward_i * orientation_i
+    orientation_i += imitation_rate * power_j * (o_j - o_i)
+                     / (1 + exp(-selection * (payoff_j - payoff_i)))
+
+Without reward, helping costs and orientation drifts down where partners free-ride (the
+donation game's replicator dynamics); a reward for collaboration (the lever ``reward``) makes it
+the currency.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State
+from .base import Mechanism
+
+
+class Learning(Mechanism):
+    name = "learning"
+    title = "Learned collaborative behaviour"
+    params = (
+        Param("imitation_rate", 0.05, 0.0, 1.0, "1/week", "Speed of imitating a partner of full "
+              "power.", "Practice 3: 'people will emulate the behaviours that are rewarded'"),
+        Param("selection", 5.0, 0.0, 100.0, "1/payoff", "How strongly imitation follows payoff "
+              "differences (0: copy at random).", "Traulsen et al. 2006"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        if t.e == 0:
+            return
+        u = self.rng.random(t.e)
+        key = np.where(s.contact > 0, u, -1.0)
+        has = t.out_start[1:] > t.out_start[:-1]
+        starts = t.out_start[:-1][has]
+        best = np.full((s.r, t.n), -1.0)
+        best[:, has] = np.maximum.reduceat(key, starts, axis=1)
+        chosen = (key >= best[:, t.src]) & (key >= 0)
+        partner = np.full((s.r, t.n), -1, dtype=np.int64)
+        rr, ee = np.nonzero(chosen)
+        partner[rr, t.src[ee]] = t.dst[ee]
+        ok = partner >= 0
+        j = np.maximum(partner, 0)
+        rows = np.arange(s.r)[:, None]
+        pay = s.payoff + lv.reward * s.orientation
+        diff = pay[rows, j] - pay
+        pull = 1.0 / (1.0 + np.exp(-p.selection * diff))
+        delta = p.imitation_rate * s.power[rows, j] * (s.orientation[rows, j] - s.orientation)
+        s.orientation = np.clip(np.where(ok, s.orientation + delta * pull, s.orientation), 0, 1)

@@ -1,0 +1,99 @@
+"""Power: who has voice in forums, whether leaders share it, and how it shifts.
+
+Practice 4: "more than 50 per cent of our survey respondents felt that power was not being well
+shared"; "the acutes rule the roost in the ICB"; "sharing power will be easier when leaders
+feel strong in their own power", which depends on "where they are in their own career
+trajectory", "perceived risks to their team or organisation" and "the availability of
+resources"; "equal-size dots and a network that holds them all together"; provider
+collaboratives shift power: "there is a chess game going on". Lessons: local government leaders
+work "through ... persuasion and influence rather than hierarchical power".
+
+Each leader's disposition to share power rises with tenure, spare resources and collaborative
+orientation, and falls with pressure. A forum's power-sharing level is its members' disposition
+weighted by their power (it is the powerful who must share), plus any agreed equalisation (a
+rotating chair, "equal-size dots"). Voice in a forum blends power-weighted and equal shares::
+
+    sharing_i = clip(trait_i + security_weight * ((min(tenure, 5y)/5y - 0.5)
+                     + (resources/base - 1) - (pressure - 0.5) + (orientation - 0.5)), 0, 1)
+    rho_f     = clip(sum_m power_m sharing_m / sum_m power_m + equalisation_f, 0, 1)
+    voice_m   = (1 - rho_f) * power_m^alpha / mean_f(power^alpha) + rho_f    (equal share = 1)
+
+Each organisation perceives power as shared in proportion to its voice relative to an equal
+share (capped at 1), smoothed over the meetings it attends. Power itself drifts toward its
+base, scaled by resources and by shocks such as a provider collaborative that concentrates it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+
+class Power(Mechanism):
+    name = "power"
+    title = "Power and power sharing"
+    params = (
+        Param("power_voice_exponent", 2.0, 0.0, 4.0, "exponent", "How steeply voice follows "
+              "power when it is not shared (0: equal voice).", "calibrated: Practice 4, more "
+              "than half feel power is not well shared"),
+        Param("sharing_security_weight", 0.3, 0.0, 1.0, "share", "How much a leader's security "
+              "(tenure, resources, low pressure, orientation) moves its sharing of power.",
+              "Practice 4: 'sharing power will be easier when leaders feel strong in their "
+              "own power'"),
+        Param("perceived_rate", 0.1, 0.0, 1.0, "1/meeting", "Speed at which perceived power "
+              "sharing follows experience in meetings.", "assumption"),
+        Param("power_rate", 0.02, 0.0, 1.0, "1/week", "Speed at which power follows resources "
+              "and structural change.", "assumption"),
+    )
+
+    def __init__(self, topo, p, rng, off=frozenset()):
+        super().__init__(topo, p, rng, off)
+        t = topo
+        self.size = np.bincount(t.mem_forum, minlength=t.n_forums).astype(float)
+
+    def voice(self, s: State, lv: Levers) -> None:
+        p, t = self.p, self.topo
+        tenure = np.minimum(s.tenure, 260.0) / 260.0
+        security = (
+            (tenure - 0.5)
+            + (s.resources / s.base_resources - 1.0)
+            - (s.pressure - 0.5)
+            + (s.orientation - 0.5)
+        )
+        s.sharing = np.clip(s.sharing_trait + p.sharing_security_weight * security, 0.0, 1.0)
+        pw = s.power[:, t.mem_org]
+        weighted = segment_sum(pw * s.sharing[:, t.mem_org], t.mem_forum, t.n_forums)
+        total_power = segment_sum(pw, t.mem_forum, t.n_forums)
+        rho = np.clip(weighted / np.maximum(total_power, 1e-12) + lv.power_equalisation, 0, 1)
+        s.forum_sharing = rho
+        pa = pw**p.power_voice_exponent
+        mean_pa = segment_sum(pa, t.mem_forum, t.n_forums) / np.maximum(self.size, 1.0)
+        rho_m = rho[:, t.mem_forum]
+        s.voice = (1.0 - rho_m) * pa / np.maximum(mean_pa[:, t.mem_forum], 1e-12) + rho_m
+
+    def init(self, s: State, lv: Levers) -> None:
+        t = self.topo
+        self.voice(s, lv)
+        felt = np.minimum(s.voice, 1.0)
+        n_mem = np.bincount(t.mem_org, minlength=t.n).astype(float)
+        s.perceived_sharing = np.where(
+            n_mem > 0, segment_sum(felt, t.mem_org, t.n) / np.maximum(n_mem, 1.0), 1.0
+        )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        target = s.base_power * np.sqrt(s.resources / s.base_resources) * lv.power_factor
+        s.power = np.clip(s.power + p.power_rate * (target - s.power), 0.001, 1.0)
+        self.voice(s, lv)
+        felt = np.where(s.present, np.minimum(s.voice, 1.0), 0.0)
+        n_present = segment_sum(s.present.astype(float), t.mem_org, t.n)
+        seen = n_present > 0
+        obs = segment_sum(felt, t.mem_org, t.n) / np.maximum(n_present, 1.0)
+        s.perceived_sharing = np.where(
+            seen, s.perceived_sharing + p.perceived_rate * (obs - s.perceived_sharing),
+            s.perceived_sharing,
+        )

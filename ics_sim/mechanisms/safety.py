@@ -1,0 +1,71 @@
+"""Psychological safety: whether an organisation feels safe to voice a different view.
+
+Practice 1: "half of our survey respondents stated they are working in a system where it is not
+safe enough to voice a different perspective"; "the 'shame and blame environment' that some
+NHS organisations are operating in means that some NHS leaders do not feel safe enough to fully
+participate"; "intense operational pressures are also affecting levels of trust ... producing
+defensive behaviours"; "structures and boundaries can provide people with a sense of safety".
+Edmondson (2012): safety is a feature of collaborative cultures. Lessons factor 3:
+"acknowledging the perceived power differentials in the room".
+
+Safety relaxes toward a target that rises with the trust the organisation holds in its
+partners, and falls with its pressure and with how far its partners out-power it::
+
+    target = safety_base + safety_trust_weight * (mean trust held - 0.5)
+             - safety_pressure_weight * (pressure - 0.5)
+             - safety_power_weight * max(0, mean partner power - power) + safety_boost
+    safety += safety_rate * (clip(target, 0, 1) - safety)
+
+Safety then governs voice in decisions, the surfacing of conflict and knowledge sharing in
+joint work. It starts at its target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+
+class Safety(Mechanism):
+    name = "safety"
+    title = "Psychological safety"
+    params = (
+        Param("safety_base", 0.5, 0.0, 1.0, "safety", "Safety of an average organisation.",
+              "calibrated: Practice 1, half feel it is not safe to voice a different view"),
+        Param("safety_rate", 0.05, 0.0, 1.0, "1/week", "Speed at which safety moves to its "
+              "target.", "assumption"),
+        Param("safety_trust_weight", 0.8, 0.0, 3.0, "safety per trust", "Effect of the trust "
+              "an organisation holds in its partners.", "Practice 1: 'when our sense of trust "
+              "is high, we are less fearful'"),
+        Param("safety_pressure_weight", 0.4, 0.0, 3.0, "safety per pressure", "Effect of "
+              "operational pressure.", "Practice 1: 'everyone ... is on a state of high "
+              "alert'"),
+        Param("safety_power_weight", 0.5, 0.0, 3.0, "safety per power", "Effect of being "
+              "out-powered by partners.", "Lessons factor 3: 'perceived power differentials "
+              "in the room'"),
+    )
+
+    def target(self, s: State, lv: Levers) -> np.ndarray:
+        p, t = self.p, self.topo
+        deg = np.maximum(np.diff(t.out_start), 1)
+        held = segment_sum(s.trust, t.src, t.n) / deg
+        partner_power = segment_sum(s.power[:, t.dst], t.src, t.n) / deg
+        gap = np.maximum(0.0, partner_power - s.power)
+        target = (
+            p.safety_base
+            + p.safety_trust_weight * (held - 0.5)
+            - p.safety_pressure_weight * (s.pressure - 0.5)
+            - p.safety_power_weight * gap
+            + lv.safety_boost
+        )
+        return np.clip(target, 0.0, 1.0)
+
+    def init(self, s: State, lv: Levers) -> None:
+        s.safety = self.target(s, lv)
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        s.safety = s.safety + self.p.safety_rate * (self.target(s, lv) - s.safety)

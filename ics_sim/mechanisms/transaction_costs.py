@@ -1,0 +1,35 @@
+"""Transaction costs of low trust.
+
+Practice 2: "where trust is low, organisations are adding more layers of bureaucracy to manage
+anxieties and fears. In effect, these organisations are returning to a more transactional
+relationship"; "relational exchanges can facilitate the building of trust and lower
+transactional costs, that is, the resources associated with contract management (Unwin 2018)".
+
+Every joint project with a partner the organisation does not trust carries a bureaucratic
+overhead, which the next week takes out of the time its leaders can give to the system::
+
+    tc_burden_i = tc_rate * sum over i's joint projects of (1 - brokered trust)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State, segment_sum
+from .base import Mechanism
+
+
+class TransactionCosts(Mechanism):
+    name = "transaction_costs"
+    title = "Transaction costs of low trust"
+    params = (
+        Param("tc_rate", 0.03, 0.0, 0.5, "system time per project", "Share of system time one "
+              "joint project with a wholly distrusted partner costs in bureaucracy.",
+              "Practice 2: 'adding more layers of bureaucracy'; Unwin 2018"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        distrust = np.where(s.joint, 1.0 - s.brokered, 0.0)
+        s.tc_burden = np.clip(self.p.tc_rate * segment_sum(distrust, self.topo.src, s.n), 0, 1)

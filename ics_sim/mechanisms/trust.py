@@ -1,0 +1,100 @@
+"""Asymmetric trust: slow to build, fast to lose; legacy mistrust; brokerage.
+
+Practice 2: "when trust has been eroded it takes a long time to rebuild, and sometimes it cannot
+be rebuilt. In these instances, leaders are working around the damaged relationship or through
+someone else"; "in some cases, past experiences mean there is a legacy of mistrust". Practice 1:
+trust "is always being calculated and recalculated based on the latest data".
+
+Experience-based trust (Jonker and Treur 1999; Hoogendoorn et al.), ``T += g (E - T)`` with
+separate rates for good experiences (E = 1, gain g) and breaches (E = 0, loss l >> g). The
+experiences of the week (from contact, joint work, conflict and decisions) are applied
+together, gains then losses, so the update is synchronous::
+
+    g_eff = trust_gain * (1 - familiarity_weight * (1 - F)) * (1 - legacy_drag * legacy)
+    T     = 1 - (1 - T) * (1 - g_eff) ** good
+    T     = T * (1 - trust_loss) ** bad
+
+With t0 = 0.5, g = 0.05, l = 0.3: ten good events give 0.7006, one breach 0.4904, and eleven
+good events are needed to recover (model notes, section 6).
+
+Brokerage: where i's trust in j is below ``broker_threshold``, i can work through its most
+trusted partner b: ``brokered_ij = max(T_ij, broker_weight * T_ib * T_bj)``. Joint work uses
+brokered trust; the direct tie is unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..levers import Levers
+from ..params import Param
+from ..state import State
+from .base import Mechanism
+
+
+def asymmetric_update(
+    trust: np.ndarray, good: np.ndarray, bad: np.ndarray, gain: np.ndarray | float, loss: float
+) -> np.ndarray:
+    """Trust after ``good`` good experiences then ``bad`` breaches (counts may be fractional)."""
+    t = 1.0 - (1.0 - trust) * (1.0 - gain) ** good
+    return t * (1.0 - loss) ** bad
+
+
+class Trust(Mechanism):
+    name = "trust"
+    title = "Asymmetric trust and brokerage"
+    params = (
+        Param("trust_gain", 0.05, 0.0, 1.0, "1/event", "Share of the gap to full trust closed "
+              "by one good experience.", "Model notes, section 6; Jonker and Treur 1999"),
+        Param("trust_loss", 0.3, 0.0, 1.0, "1/event", "Share of trust lost in one breach.",
+              "Practice 2: 'when trust has been eroded it takes a long time to rebuild'"),
+        Param("legacy_drag", 0.5, 0.0, 1.0, "share", "How much a legacy of mistrust slows the "
+              "building of trust.", "Practice 2: 'elements of mistrust ... some of that is "
+              "history'"),
+        Param("familiarity_weight", 0.5, 0.0, 1.0, "share", "How much not knowing the person "
+              "slows the building of trust.", "Lessons factor 2: 'understanding the person "
+              "behind the role'"),
+        Param("broker_threshold", 0.3, 0.0, 1.0, "trust", "Below this trust an organisation "
+              "works through a trusted third party.", "Practice 2: 'working around the damaged "
+              "relationship or through someone else'"),
+        Param("broker_weight", 0.8, 0.0, 1.0, "share", "How much of the trust chain through a "
+              "third party carries over.", "assumption"),
+    )
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        gain = (
+            p.trust_gain
+            * (1.0 - p.familiarity_weight * (1.0 - s.familiarity))
+            * (1.0 - p.legacy_drag * s.legacy)
+        )
+        s.trust = np.clip(asymmetric_update(s.trust, s.good, s.bad, gain, p.trust_loss), 0.0, 1.0)
+        s.brokered = self.brokered(s.trust)
+
+    def brokered(self, trust: np.ndarray) -> np.ndarray:
+        """Trust reachable through each truster's most trusted partner, where direct is low."""
+        p, t = self.p, self.topo
+        low = trust < p.broker_threshold
+        out = trust.copy()
+        if not low.any() or t.e == 0:
+            return out
+        has = t.out_start[1:] > t.out_start[:-1]
+        starts = t.out_start[:-1][has]
+        best_t = np.zeros((trust.shape[0], t.n))
+        best_t[:, has] = np.maximum.reduceat(trust, starts, axis=1)
+        is_best = trust >= best_t[:, t.src]
+        broker = np.full((trust.shape[0], t.n), -1, dtype=np.int64)
+        r_idx, e_idx = np.nonzero(is_best)
+        broker[r_idx, t.src[e_idx]] = t.dst[e_idx]
+        r_idx, e_idx = np.nonzero(low)
+        b = broker[r_idx, t.src[e_idx]]
+        j = t.dst[e_idx]
+        ok = (b >= 0) & (b != j)
+        r_idx, e_idx, b, j = r_idx[ok], e_idx[ok], b[ok], j[ok]
+        e_bj = t.edge_index(b, j)
+        has_tie = e_bj >= 0
+        r_idx, e_idx, b, e_bj = r_idx[has_tie], e_idx[has_tie], b[has_tie], e_bj[has_tie]
+        e_ib = t.edge_index(t.src[e_idx], b)
+        chain = p.broker_weight * trust[r_idx, e_ib] * trust[r_idx, e_bj]
+        out[r_idx, e_idx] = np.maximum(out[r_idx, e_idx], chain)
+        return out

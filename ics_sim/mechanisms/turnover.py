@@ -1,0 +1,72 @@
+"""Leadership turnover and continuity.
+
+Lessons, factor 1: "progress has been more rapid where there is a history of collaboration
+between leaders and more challenging in areas where leaders have moved on frequently"; Lessons,
+Canterbury: collaboration rested on "continuity in the leadership community, familiarity
+developed over many years". Miller, To conclude: "succession planning is rarely done but is vital
+to avoid dependency on one or two individuals". Model notes, mechanism 11: "a new leader loses
+personal familiarity; organisational trust partly remains".
+
+Each week a leader leaves with hazard ``turnover_hazard * (1 + pressure_hazard * pressure)``
+(times any shock's factor). The successor starts with tenure 0, a fresh collaborative
+orientation drawn for the kind, familiarity on every tie in and out reduced to the share the
+succession plan hands on, and trust moved part way back to the organisational trust the tie
+started from (the personal part of trust leaves with the leader)::
+
+    familiarity *= succession
+    trust       += personal_trust_share * (1 - succession) * (trust_base - trust)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kinds import trait_table
+from ..levers import Levers
+from ..params import Param
+from ..state import State
+from .base import Mechanism
+
+
+class Turnover(Mechanism):
+    name = "turnover"
+    title = "Leadership turnover and continuity"
+    params = (
+        Param("turnover_hazard", 1 / 156, 0.0, 0.1, "1/week", "Weekly chance a leader leaves "
+              "at zero pressure (mean tenure about three years).", "assumption (NHS chief "
+              "executive tenure of about three years); Lessons factor 1"),
+        Param("pressure_hazard", 1.0, 0.0, 5.0, "factor", "How much full pressure multiplies "
+              "the hazard of leaving (1 = doubles it).", "assumption; Practice, Where next "
+              "('exhausting')"),
+        Param("personal_trust_share", 0.5, 0.0, 1.0, "share", "Share of the trust built since "
+              "the start that was personal and leaves with the leader.",
+              "Model notes, mechanism 11: 'organisational trust partly remains'"),
+        Param("baseline_succession", 0.1, 0.0, 1.0, "share", "Share of familiarity handed on "
+              "to a successor without succession planning.", "Miller: succession planning is "
+              "'rarely done'"),
+    )
+
+    def __init__(self, topo, p, rng, off=frozenset()):
+        super().__init__(topo, p, rng, off)
+        self.kind_orientation = trait_table()["orientation"]
+
+    def step(self, s: State, lv: Levers, week: int) -> None:
+        p, t = self.p, self.topo
+        s.tenure += 1.0
+        hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * s.pressure) * lv.hazard_factor
+        u = self.rng.random(s.n)
+        fresh = self.kind_orientation[s.kind] * (1.0 + 0.1 * self.rng.normal(s.n))
+        leaves = u < hazard
+        if not leaves.any():
+            return
+        s.tenure[leaves] = 0.0
+        s.leader_changes[leaves] += 1.0
+        s.orientation = np.where(leaves, np.clip(fresh, 0.0, 1.0), s.orientation)
+        keep = np.clip(p.baseline_succession + lv.succession, 0.0, 1.0)
+        # A tie is touched if either end's leader left; the handover is that organisation's.
+        src_left, dst_left = leaves[:, t.src], leaves[:, t.dst]
+        touched = src_left | dst_left
+        keep_e = np.where(src_left, keep[:, t.src], 1.0) * np.where(dst_left, keep[:, t.dst], 1.0)
+        s.familiarity = np.where(touched, s.familiarity * keep_e, s.familiarity)
+        loss = p.personal_trust_share * (1.0 - keep_e)
+        s.trust = np.where(touched, s.trust + loss * (s.trust_base - s.trust), s.trust)

@@ -1,0 +1,139 @@
+"""The relationship network: built once with plain arrays, exported to networkx on demand.
+
+Directed ties: i's trust in j is not j's trust in i (model notes, section 2). Two
+organisations are tied when they sit in a forum together or serve the same place; the ICB is
+tied to every organisation of its ICS. networkx is used to export and analyse the graph, never
+inside a weekly tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from .composition import Composition
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Index arrays describing who is tied to whom and who meets where."""
+
+    n: int
+    src: np.ndarray  # (E,) truster
+    dst: np.ndarray  # (E,) trustee
+    rev: np.ndarray  # (E,) index of the reverse edge j -> i
+    out_start: np.ndarray  # (N+1,) edges of i are out_start[i]:out_start[i+1]
+    mem_forum: np.ndarray  # (M,) forum of each membership
+    mem_org: np.ndarray  # (M,) organisation of each membership
+    n_forums: int
+    pair_edge: np.ndarray  # (P,) edge of each ordered pair of co-members of a forum
+    pair_m_src: np.ndarray  # (P,) membership index of the pair's truster
+    pair_m_dst: np.ndarray  # (P,) membership index of the pair's trustee
+    same_place: np.ndarray  # (E,) bool: both serve the same place (or one is system-wide)
+    forum_period: np.ndarray  # (F,) weeks between meetings
+    forum_offset: np.ndarray  # (F,) week of the first meeting
+    forum_rule: np.ndarray  # (F,) share of voice needed to decide
+    org_ics: np.ndarray  # (N,) main ICS of each organisation
+    n_ics: int
+
+    @property
+    def e(self) -> int:
+        return len(self.src)
+
+    def edge_index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Edge ids of the ties i -> j (-1 where there is no tie)."""
+        key = np.asarray(i, dtype=np.int64) * self.n + np.asarray(j, dtype=np.int64)
+        keys = self.src.astype(np.int64) * self.n + self.dst
+        pos = np.searchsorted(keys, key)
+        pos = np.minimum(pos, len(keys) - 1)
+        return np.where(keys[pos] == key, pos, -1)
+
+
+def build_topology(comp: Composition) -> Topology:
+    """Ties and forum memberships of a composition (vectorised; no per-pair Python loop)."""
+    n = comp.n
+    mem_forum, mem_org = comp.membership()
+    pairs = [_all_ordered_pairs(fm.members) for fm in comp.forums]
+    # Same-place ties: organisations serving the same place, and system-wide organisations
+    # with everyone in their ICS.
+    same = (comp.place[:, None] == comp.place[None, :]) & (comp.place[:, None] >= 0)
+    sys_wide = comp.place < 0
+    same |= (sys_wide[:, None] | sys_wide[None, :]) & (comp.ics[:, None] == comp.ics[None, :])
+    np.fill_diagonal(same, False)
+    i, j = np.nonzero(same)
+    pairs.append(np.stack([i, j], axis=1))
+    allp = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+    keys = np.unique(allp[:, 0].astype(np.int64) * n + allp[:, 1])
+    src, dst = keys // n, keys % n
+    out_start = np.searchsorted(src, np.arange(n + 1))
+    rev = np.searchsorted(keys, dst * n + src)
+    if not np.array_equal(keys[np.minimum(rev, len(keys) - 1)], dst * n + src):
+        raise AssertionError("ties must be symmetric in existence")
+    # Ordered pairs of co-members per forum, as membership indices.
+    starts = np.searchsorted(mem_forum, np.arange(len(comp.forums) + 1))
+    pm_src, pm_dst = [], []
+    for f in range(len(comp.forums)):
+        m = np.arange(starts[f], starts[f + 1])
+        a, b = np.meshgrid(m, m, indexing="ij")
+        off = a != b
+        pm_src.append(a[off])
+        pm_dst.append(b[off])
+    pm_src_a = np.concatenate(pm_src) if pm_src else np.empty(0, np.int64)
+    pm_dst_a = np.concatenate(pm_dst) if pm_dst else np.empty(0, np.int64)
+    pair_edge = np.searchsorted(keys, mem_org[pm_src_a] * n + mem_org[pm_dst_a])
+    return Topology(
+        n=n,
+        src=src.astype(np.int64),
+        dst=dst.astype(np.int64),
+        rev=rev.astype(np.int64),
+        out_start=out_start.astype(np.int64),
+        mem_forum=mem_forum,
+        mem_org=mem_org,
+        n_forums=len(comp.forums),
+        pair_edge=pair_edge.astype(np.int64),
+        pair_m_src=pm_src_a.astype(np.int64),
+        pair_m_dst=pm_dst_a.astype(np.int64),
+        same_place=same[src, dst],
+        forum_period=np.array([f.period for f in comp.forums], dtype=np.int64),
+        forum_offset=np.array([f.offset for f in comp.forums], dtype=np.int64),
+        forum_rule=np.array([f.rule for f in comp.forums], dtype=float),
+        org_ics=comp.ics.astype(np.int64),
+        n_ics=len(comp.ics_names),
+    )
+
+
+def _all_ordered_pairs(members: np.ndarray) -> np.ndarray:
+    a, b = np.meshgrid(members, members, indexing="ij")
+    off = a != b
+    return np.stack([a[off], b[off]], axis=1)
+
+
+def to_networkx(
+    comp: Composition,
+    topo: Topology,
+    node_attrs: dict[str, np.ndarray],
+    edge_attrs: dict[str, np.ndarray],
+) -> nx.DiGraph:
+    """A directed graph with the given per-organisation and per-tie attributes."""
+    from .kinds import Kind
+
+    g = nx.DiGraph(name=comp.name)
+    for i in range(comp.n):
+        k = Kind(int(comp.kind[i]))
+        p = int(comp.place[i])
+        attrs = {
+            "name": comp.org_names[i],
+            "kind": k.key,
+            "kind_label": k.label,
+            "place": comp.place_names[p] if 0 <= p < len(comp.place_names) else "system-wide",
+            "ics": comp.ics_names[int(comp.ics[i])],
+        }
+        attrs.update({name: float(v[i]) for name, v in node_attrs.items()})
+        g.add_node(i, **attrs)
+    cols = {name: v.tolist() for name, v in edge_attrs.items()}
+    names = list(cols)
+    for e, (s, d) in enumerate(zip(topo.src.tolist(), topo.dst.tolist(), strict=True)):
+        g.add_edge(s, d, **{name: cols[name][e] for name in names})
+    return g

@@ -1,0 +1,126 @@
+"""Model-level outcomes, computed from the state every week; each is one number per replicate.
+
+The six practices of Practice (Key messages) are six indicators in [0, 1]; the
+``collaboration_index`` is their mean. The measures behind them are defined in
+``OUTCOME_DOCS`` (rendered into docs/ODD.md) so the definitions cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Topology
+from .state import State, segment_sum
+
+PRACTICES: tuple[str, ...] = (
+    "safety",
+    "relationships",
+    "shared_purpose",
+    "power_sharing",
+    "conflict_health",
+    "shared_decisions",
+)
+
+PRACTICE_LABELS: dict[str, str] = {
+    "safety": "Safe, inclusive, trusting environment",
+    "relationships": "Healthy relationships",
+    "shared_purpose": "Shared purpose and identity",
+    "power_sharing": "Power shared",
+    "conflict_health": "Conflict surfaced and managed",
+    "shared_decisions": "Shared decision-making",
+}
+
+OUTCOME_DOCS: dict[str, str] = {
+    "safety": "Mean psychological safety of the organisations: how safe each feels to voice a "
+    "different perspective in system forums (Practice 1).",
+    "relationships": "Mean over directed ties of sqrt(trust x familiarity): healthy "
+    "relationships need both trust and knowing the person behind the role (Practice 2).",
+    "shared_purpose": "Mean alignment of the organisations' aims: alignment_i = "
+    "max(0, 1 - 2 mean_d |aim_id - centre_d|), centre = mean aim of the organisation's ICS "
+    "(Practice 3).",
+    "power_sharing": "Mean perceived power sharing: each organisation's smoothed share of voice "
+    "in the forums it attends, relative to an equal share, capped at 1 (Practice 4).",
+    "conflict_health": "(surfaced + recently resolved) / (surfaced + festering + recently "
+    "resolved) conflicts; 1 when there are none. Recently resolved = resolutions smoothed over "
+    "about 13 weeks (Practice 5).",
+    "shared_decisions": "Mean of three smoothed measures of forum decisions: throughput "
+    "(decisions per proposal considered), acceptability, and inclusion (share of affected "
+    "organisations present with authority when decided) (Practice 6).",
+    "collaboration_index": "Mean of the six practice indicators.",
+    "mean_trust": "Mean trust over all directed ties.",
+    "cross_sector_trust": "Mean trust over ties between different sectors (NHS, local "
+    "government, VCSE).",
+    "unsafe_share": "Share of organisations whose safety is below 0.5: they do not feel safe "
+    "to voice a different perspective (survey, Practice 1: about half).",
+    "power_not_shared_share": "Share of organisations whose perceived power sharing is below "
+    "0.5 (survey, Practice 4: more than half).",
+    "power_gini": "Gini coefficient of organisations' power.",
+    "decisions_made": "Number of forum decisions made this week.",
+    "decision_latency": "Smoothed weeks from a proposal being tabled to its decision.",
+    "decision_acceptability": "Smoothed mean acceptability of decisions to the affected "
+    "organisations (1 - mean |aim - decision|, Choi and Robertson 2014).",
+    "decision_equity": "Smoothed 1 - 2 x standard deviation of acceptability among the "
+    "affected organisations (Choi and Robertson 2014).",
+    "conflicts_festering": "Number of pairs of organisations in a conflict that has arisen and "
+    "not been surfaced.",
+    "system_time": "Mean share of leaders' time spent on system work.",
+    "joint_value": "Value of successful joint work this week, per organisation.",
+    "transaction_cost": "Mean share of system time lost to transaction costs of low trust.",
+}
+
+OUTCOMES: tuple[str, ...] = tuple(OUTCOME_DOCS)
+
+
+def gini(x: np.ndarray) -> np.ndarray:
+    """Gini coefficient along the last axis (0 equal, towards 1 concentrated)."""
+    x = np.sort(x, axis=-1)
+    n = x.shape[-1]
+    total = x.sum(axis=-1)
+    ranks = np.arange(1, n + 1)
+    g = (2.0 * (x * ranks).sum(axis=-1)) / (n * np.where(total > 0, total, 1.0)) - (n + 1) / n
+    return np.where(total > 0, g, 0.0)
+
+
+def alignment(s: State, ics: np.ndarray, n_ics: int) -> np.ndarray:
+    """Each organisation's alignment with the centre of its ICS's aims: (R, N)."""
+    R, N, D = s.aims.shape
+    counts = np.bincount(ics, minlength=n_ics).astype(float)
+    centre = np.stack(
+        [segment_sum(s.aims[:, :, d], ics, n_ics) / counts for d in range(D)], axis=-1
+    )
+    dev = np.abs(s.aims - centre[:, ics, :]).mean(axis=-1)
+    return np.clip(1.0 - 2.0 * dev, 0.0, 1.0)
+
+
+def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, np.ndarray]:
+    """Every outcome, as an array over replicates."""
+    t = s.tally
+    R = s.r
+    cross = s.sector[topo.src] != s.sector[topo.dst]
+    out = {
+        "safety": s.safety.mean(axis=1),
+        "relationships": np.sqrt(s.trust * s.familiarity).mean(axis=1),
+        "shared_purpose": alignment(s, ics, n_ics).mean(axis=1),
+        "power_sharing": s.perceived_sharing.mean(axis=1),
+        "conflict_health": t.get("conflict_health", np.ones(R)),
+        "shared_decisions": t.get("shared_decisions", np.zeros(R)),
+    }
+    out["collaboration_index"] = np.mean([out[k] for k in PRACTICES], axis=0)
+    out.update(
+        {
+            "mean_trust": s.trust.mean(axis=1),
+            "cross_sector_trust": s.trust[:, cross].mean(axis=1) if cross.any() else np.zeros(R),
+            "unsafe_share": (s.safety < 0.5).mean(axis=1),
+            "power_not_shared_share": (s.perceived_sharing < 0.5).mean(axis=1),
+            "power_gini": gini(s.power),
+            "decisions_made": t.get("decisions_made", np.zeros(R)),
+            "decision_latency": t.get("decision_latency", np.zeros(R)),
+            "decision_acceptability": t.get("decision_acceptability", np.zeros(R)),
+            "decision_equity": t.get("decision_equity", np.zeros(R)),
+            "conflicts_festering": (s.conflict == 1).sum(axis=1) / 2.0,
+            "system_time": s.system_time.mean(axis=1),
+            "joint_value": t.get("joint_value", np.zeros(R)),
+            "transaction_cost": s.tc_burden.mean(axis=1),
+        }
+    )
+    return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}

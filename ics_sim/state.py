@@ -1,0 +1,218 @@
+"""The model's state: numpy arrays indexed by replicate, then organisation, tie or forum.
+
+Every array has a leading replicate axis R (R = 1 for a single run), so many replicates of one
+scenario step as one vectorised computation with results identical to running them one by
+one. Mesa agents (:mod:`ics_sim.agents`) are views onto replicate 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .composition import Composition
+from .kinds import SECTOR, legacy_matrix, trait_table
+from .network import Topology
+from .params import Param, Params
+from .rng import Streams
+
+#: Dimensions of an organisation's aims (its view of what the system should prioritise):
+#: urgent and elective care, prevention and inequalities, financial balance. The four core
+#: purposes of ICSs (Practice, Introduction) pull in these directions.
+AIM_DIMENSIONS = ("urgent_and_elective_care", "prevention_and_inequalities", "financial_balance")
+
+#: Mean aims by kind (rows in Kind order). Assumption, ordered by each kind's remit.
+KIND_AIMS = np.array(
+    [
+        [0.50, 0.60, 0.70],  # ICB
+        [0.85, 0.30, 0.60],  # acute
+        [0.60, 0.60, 0.50],  # community
+        [0.50, 0.70, 0.40],  # mental health
+        [0.90, 0.30, 0.40],  # ambulance
+        [0.50, 0.65, 0.40],  # primary care
+        [0.30, 0.80, 0.70],  # local authority
+        [0.20, 0.90, 0.20],  # VCSE
+    ]
+)
+
+INIT_PARAMS = (
+    Param("trait_noise", 0.08, 0.0, 0.3, "sd", "Spread of organisations' initial traits "
+          "around their kind's mean.", "assumption"),
+    Param("aim_noise", 0.12, 0.0, 0.5, "sd", "Spread of initial aims around the kind's mean.",
+          "assumption"),
+    Param("initial_familiarity", 0.3, 0.0, 1.0, "share", "Mean familiarity between leaders at "
+          "the start (knowing 'the person behind the role').", "assumption; Lessons factor 2"),
+    Param("legacy_trust_weight", 0.5, 0.0, 1.0, "share", "How much legacy mistrust lowers "
+          "initial trust below the truster's propensity.",
+          "Practice 2: 'in some cases, past experiences mean there is a legacy of mistrust'"),
+)
+
+
+@dataclass
+class State:
+    """All dynamic state. Shapes: (R, N) organisations, (R, E) ties, (R, F) forums."""
+
+    # organisations
+    kind: np.ndarray  # (N,)
+    sector: np.ndarray  # (N,)
+    capacity: np.ndarray  # (R, N) share of leadership time available for system work
+    base_power: np.ndarray  # (R, N)
+    power: np.ndarray  # (R, N)
+    base_resources: np.ndarray  # (R, N)
+    resources: np.ndarray  # (R, N) >= 0
+    base_pressure: np.ndarray  # (R, N)
+    pressure: np.ndarray  # (R, N) in [0, 1]
+    system_time: np.ndarray  # (R, N) in [0, 1]
+    safety: np.ndarray  # (R, N) in [0, 1]
+    orientation: np.ndarray  # (R, N) in [0, 1]
+    trust_propensity: np.ndarray  # (R, N)
+    sharing_trait: np.ndarray  # (R, N)
+    sharing: np.ndarray  # (R, N) disposition to share power this week
+    tenure: np.ndarray  # (R, N) weeks the current leader has been in post
+    leader_changes: np.ndarray  # (R, N)
+    aims: np.ndarray  # (R, N, D)
+    interests: np.ndarray  # (R, N, D) the organisation's own interest (Friedkin-Johnsen anchor)
+    perceived_sharing: np.ndarray  # (R, N) perceived share of voice, in [0, 1]
+    payoff: np.ndarray  # (R, N) recent payoff of collaborative behaviour (for imitation)
+    tc_burden: np.ndarray  # (R, N) share of system time lost to transaction costs
+    workload: np.ndarray  # (R, N) joint projects this week
+    # ties
+    trust: np.ndarray  # (R, E)
+    trust_base: np.ndarray  # (R, E) the organisational trust a new leader inherits
+    familiarity: np.ndarray  # (R, E)
+    legacy: np.ndarray  # (R, E)
+    advantage: np.ndarray  # (R, E) potential collaborative advantage of the pair
+    contact: np.ndarray  # (R, E) quality-weighted contact this week
+    brokered: np.ndarray  # (R, E) trust reachable through the most trusted third party
+    joint: np.ndarray  # (R, E) bool: joint work this week
+    good: np.ndarray  # (R, E) good experiences this week (applied by the trust mechanism)
+    bad: np.ndarray  # (R, E) breaches this week
+    conflict: np.ndarray  # (R, E) int8: 0 none, 1 latent (festering), 2 surfaced
+    conflict_age: np.ndarray  # (R, E)
+    # forums and memberships
+    meets: np.ndarray  # (R, F) bool: the forum met this week
+    present: np.ndarray  # (R, M) someone from the organisation attends this week
+    leader_present: np.ndarray  # (R, M) the leader attends in person
+    voice: np.ndarray  # (R, M) voice weight of each membership
+    forum_sharing: np.ndarray  # (R, F) power-sharing level of the forum
+    prop_pos: np.ndarray  # (R, F, D) position of the proposal on the forum's agenda
+    prop_value: np.ndarray  # (R, F) value of the proposal (0: none tabled)
+    prop_age: np.ndarray  # (R, F) weeks since tabled
+    prop_chair: np.ndarray  # (R, F) membership index of the proposer
+    affected: np.ndarray  # (R, M) the membership's organisation is affected by the proposal
+    # flows and smoothed measures, per replicate
+    tally: dict[str, np.ndarray]
+
+    @property
+    def r(self) -> int:
+        return self.trust.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.kind.shape[0]
+
+    def copy(self) -> State:
+        values = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            values[f.name] = {k: a.copy() for k, a in v.items()} if isinstance(v, dict) else (
+                v.copy())
+        return State(**values)
+
+
+def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -> State:
+    """Initial state for each replicate seed (stream ``init``)."""
+    rng = Streams(seeds, "init")
+    R, N, E, F = len(seeds), comp.n, topo.e, topo.n_forums
+    M, D = len(topo.mem_org), len(AIM_DIMENSIONS)
+    kind = comp.kind.astype(np.int64)
+    t = trait_table()
+
+    def trait(name: str, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
+        return np.clip(t[name][kind] * (1.0 + p.trait_noise * rng.normal(N)), lo, hi)
+
+    power = trait("power", 0.01, 1.0)
+    resources = trait("resources", 0.001, 10.0)
+    pressure = trait("pressure")
+    capacity = trait("capacity")
+    orientation = trait("orientation")
+    propensity = trait("trust_propensity")
+    sharing = trait("sharing")
+    tenure = rng.random(N) * 2.0 * t["tenure_years"][kind] * 52.0
+    aims = np.clip(KIND_AIMS[kind][None] + p.aim_noise * rng.normal((N, D)), 0.0, 1.0)
+    src, dst = topo.src, topo.dst
+    legacy = np.clip(legacy_matrix()[kind[src], kind[dst]] + 0.1 * rng.normal(E), 0.0, 1.0)
+    trust = np.clip(
+        propensity[:, src] * (1.0 - p.legacy_trust_weight * legacy) + 0.05 * rng.normal(E),
+        0.02, 0.98,
+    )
+    familiarity = np.clip(p.initial_familiarity * (1.0 + 0.3 * rng.normal(E)), 0.0, 1.0)
+    cross_kind = (kind[src] != kind[dst]).astype(float)
+    cross_sector = (SECTOR[kind[src]] != SECTOR[kind[dst]]).astype(float)
+    u = rng.random(E)
+    # Advantage is a property of the pair, so both directions share it.
+    u = np.minimum(u, u[:, topo.rev])
+    advantage = np.clip(u * (0.5 + 0.3 * cross_kind + 0.2 * cross_sector), 0.0, 1.0)
+    zeros_n = np.zeros((R, N))
+    zeros_e = np.zeros((R, E))
+    return State(
+        kind=kind,
+        sector=SECTOR[kind].astype(np.int64),
+        capacity=capacity,
+        base_power=power.copy(),
+        power=power,
+        base_resources=resources.copy(),
+        resources=resources,
+        base_pressure=pressure.copy(),
+        pressure=pressure,
+        system_time=capacity * (1.0 - 0.5 * pressure),
+        safety=np.full((R, N), 0.5),
+        orientation=orientation,
+        trust_propensity=propensity,
+        sharing_trait=sharing,
+        sharing=sharing.copy(),
+        tenure=tenure,
+        leader_changes=zeros_n.copy(),
+        aims=aims,
+        interests=aims.copy(),
+        perceived_sharing=np.full((R, N), 0.5),
+        payoff=zeros_n.copy(),
+        tc_burden=zeros_n.copy(),
+        workload=zeros_n.copy(),
+        trust=trust,
+        trust_base=trust.copy(),
+        familiarity=familiarity,
+        legacy=legacy,
+        advantage=advantage,
+        contact=zeros_e.copy(),
+        brokered=trust.copy(),
+        joint=np.zeros((R, E), dtype=bool),
+        good=zeros_e.copy(),
+        bad=zeros_e.copy(),
+        conflict=np.zeros((R, E), dtype=np.int8),
+        conflict_age=zeros_e.copy(),
+        meets=np.zeros((R, F), dtype=bool),
+        present=np.zeros((R, M), dtype=bool),
+        leader_present=np.zeros((R, M), dtype=bool),
+        voice=np.ones((R, M)),
+        forum_sharing=np.zeros((R, F)),
+        prop_pos=np.zeros((R, F, D)),
+        prop_value=np.zeros((R, F)),
+        prop_age=np.zeros((R, F)),
+        prop_chair=np.zeros((R, F), dtype=np.int64),
+        affected=np.zeros((R, M), dtype=bool),
+        tally={},
+    )
+
+
+def segment_sum(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
+    """Sum ``values`` (R, K) into ``size`` bins by ``index`` (K,), per replicate: (R, size)."""
+    R = values.shape[0]
+    flat = (index[None, :] + size * np.arange(R)[:, None]).ravel()
+    return np.bincount(flat, weights=values.ravel(), minlength=R * size).reshape(R, size)
+
+
+def segment_count(mask: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
+    """Count true entries of ``mask`` (R, K) per bin of ``index``: (R, size)."""
+    return segment_sum(mask.astype(float), index, size)
