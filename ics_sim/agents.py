@@ -61,8 +61,9 @@ class Organisation(mesa.Agent):
 
     def trust_in(self, other: Organisation) -> float | None:
         """This organisation's trust in ``other``, or None if they have no tie."""
-        e = int(self.model.engine.topo.edge_index(np.array([self.index]),
-                                                  np.array([other.index]))[0])
+        e = int(
+            self.model.engine.topo.edge_index(np.array([self.index]), np.array([other.index]))[0]
+        )
         return None if e < 0 else float(self.model.engine.state.trust[0, e])
 
     def describe(self) -> str:

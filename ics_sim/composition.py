@@ -121,8 +121,9 @@ def from_counts(
         if v < 0:
             raise ICSSimError(f"count of {k.key!r} must be >= 0, got {v}")
     n_places = max(1, n_by_kind.get(Kind.LOCAL_AUTHORITY, 0))
-    place_names = place_names or [f"Place {chr(65 + i)}" if i < 26 else f"Place {i + 1}"
-                                  for i in range(n_places)]
+    place_names = place_names or [
+        f"Place {chr(65 + i)}" if i < 26 else f"Place {i + 1}" for i in range(n_places)
+    ]
     names: list[str] = []
     kind: list[int] = []
     place: list[int] = []
@@ -130,9 +131,7 @@ def from_counts(
         for i in range(n_by_kind.get(k, 0)):
             spread = k in (Kind.ACUTE, Kind.PRIMARY_CARE, Kind.LOCAL_AUTHORITY, Kind.VCSE)
             p = i % n_places if spread else -1
-            label = {Kind.ICB: "ICB", Kind.PRIMARY_CARE: "PCN", Kind.VCSE: "VCSE"}.get(
-                k, k.label
-            )
+            label = {Kind.ICB: "ICB", Kind.PRIMARY_CARE: "PCN", Kind.VCSE: "VCSE"}.get(k, k.label)
             names.append(f"{label} {i + 1}" if n_by_kind[k] > 1 or k != Kind.ICB else label)
             kind.append(int(k))
             place.append(p)
@@ -182,21 +181,57 @@ def standard_forums(
             period, rule = FORUM_TYPES[ftype]
             forums.append(Forum(f"{tag}{name}", ftype, members, period, offset % period, rule, ics))
 
-    add("ICB board", "icb_board", np.concatenate([
-        of(Kind.ICB, Kind.ACUTE, Kind.COMMUNITY, Kind.MENTAL_HEALTH),
-        of(Kind.PRIMARY_CARE)[:1], of(Kind.LOCAL_AUTHORITY)[:1]]), 0)
-    add("Integrated care partnership", "icp", np.concatenate([
-        of(Kind.ICB, Kind.LOCAL_AUTHORITY, Kind.ACUTE, Kind.COMMUNITY, Kind.MENTAL_HEALTH,
-           Kind.AMBULANCE),
-        first_per_place(Kind.PRIMARY_CARE), first_per_place(Kind.VCSE)]), 2)
+    add(
+        "ICB board",
+        "icb_board",
+        np.concatenate(
+            [
+                of(Kind.ICB, Kind.ACUTE, Kind.COMMUNITY, Kind.MENTAL_HEALTH),
+                of(Kind.PRIMARY_CARE)[:1],
+                of(Kind.LOCAL_AUTHORITY)[:1],
+            ]
+        ),
+        0,
+    )
+    add(
+        "Integrated care partnership",
+        "icp",
+        np.concatenate(
+            [
+                of(
+                    Kind.ICB,
+                    Kind.LOCAL_AUTHORITY,
+                    Kind.ACUTE,
+                    Kind.COMMUNITY,
+                    Kind.MENTAL_HEALTH,
+                    Kind.AMBULANCE,
+                ),
+                first_per_place(Kind.PRIMARY_CARE),
+                first_per_place(Kind.VCSE),
+            ]
+        ),
+        2,
+    )
     system_wide = of(Kind.ICB, Kind.COMMUNITY, Kind.MENTAL_HEALTH)
     for p, pname in enumerate(place_names):
         here = place == p
-        add(f"{pname} partnership", "place_partnership", np.concatenate([
-            system_wide, of(Kind.LOCAL_AUTHORITY, Kind.ACUTE, Kind.PRIMARY_CARE, Kind.VCSE,
-                            where=here)]), 1 + p)
+        add(
+            f"{pname} partnership",
+            "place_partnership",
+            np.concatenate(
+                [
+                    system_wide,
+                    of(Kind.LOCAL_AUTHORITY, Kind.ACUTE, Kind.PRIMARY_CARE, Kind.VCSE, where=here),
+                ]
+            ),
+            1 + p,
+        )
     add("Acute provider collaborative", "provider_collaborative", of(Kind.ACUTE), 1)
     if len(of(Kind.COMMUNITY, Kind.MENTAL_HEALTH)) >= 2:
-        add("Community and mental health collaborative", "provider_collaborative",
-            of(Kind.COMMUNITY, Kind.MENTAL_HEALTH), 0)
+        add(
+            "Community and mental health collaborative",
+            "provider_collaborative",
+            of(Kind.COMMUNITY, Kind.MENTAL_HEALTH),
+            0,
+        )
     return forums

@@ -58,8 +58,7 @@ class Engine:
     ):
         self.composition = composition
         self.seeds = [int(s) for s in seeds]
-        self.params = params if isinstance(params, Params) else resolve(all_params(),
-                                                                         params or {})
+        self.params = params if isinstance(params, Params) else resolve(all_params(), params or {})
         self.mechanisms_off = check_mechanisms(mechanisms_off)
         self.topo: Topology = build_topology(composition)
         self.state: State = initialise(composition, self.topo, self.params, self.seeds)

@@ -14,7 +14,7 @@ import numpy as np
 
 #: lever name -> (shape key, neutral value, mechanism that reads it, meaning)
 LEVERS: dict[str, tuple[str, float, str, str]] = {
-    "extra_pressure": ("org", 0.0, "pressure", "added to the pressure an organisation is pulled to"),
+    "extra_pressure": ("org", 0.0, "pressure", "added to the pressure an organisation tends to"),
     "income_factor": ("org", 1.0, "pressure", "multiplies the organisation's income"),
     "capacity_boost": ("org", 0.0, "pressure", "added to capacity for system work"),
     "hazard_factor": ("org", 1.0, "turnover", "multiplies the leader's weekly hazard of leaving"),
@@ -23,8 +23,13 @@ LEVERS: dict[str, tuple[str, float, str, str]] = {
     "attendance_boost": ("org", 0.0, "contact", "added to the chance the leader attends"),
     "safety_boost": ("org", 0.0, "safety", "added to the safety an organisation is pulled to"),
     "purpose_anchor": ("org", 0.0, "purpose", "weight of the agreed shared purpose in aims"),
-    "purpose_clarity": ("org", 0.0, "joint_work", "how clearly the shared purpose says what "
-                        "to collaborate on (raises the bar for low-advantage joint work)"),
+    "purpose_clarity": (
+        "org",
+        0.0,
+        "joint_work",
+        "how clearly the shared purpose says what "
+        "to collaborate on (raises the bar for low-advantage joint work)",
+    ),
     "selectivity": ("org", 0.0, "joint_work", "minimum advantage before joint work starts"),
     "power_factor": ("org", 1.0, "power", "multiplies the power an organisation drifts to"),
     "power_equalisation": ("forum", 0.0, "power", "added to the forum's power-sharing level"),
@@ -55,4 +60,3 @@ class Levers:
             return self.__dict__["values"][name]
         except KeyError:
             raise AttributeError(name) from None
-

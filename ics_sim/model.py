@@ -72,8 +72,7 @@ class ICSModel(mesa.Model):
         else:
             self.seed = int(self.rng.integers(0, 2**63 - 1))
         self.composition = resolve_composition(ics, counts)
-        self.engine = Engine(self.composition, [self.seed], params, mechanisms_off,
-                             interventions)
+        self.engine = Engine(self.composition, [self.seed], params, mechanisms_off, interventions)
         self.organisations = [Organisation(self, i) for i in range(self.composition.n)]
         self._now: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
@@ -120,8 +119,16 @@ class ICSModel(mesa.Model):
         s = self.engine.state
         nodes = {
             k: getattr(s, k)[0]
-            for k in ("power", "resources", "pressure", "capacity", "system_time", "safety",
-                      "orientation", "perceived_sharing")
+            for k in (
+                "power",
+                "resources",
+                "pressure",
+                "capacity",
+                "system_time",
+                "safety",
+                "orientation",
+                "perceived_sharing",
+            )
         }
         nodes["tenure_weeks"] = s.tenure[0]
         edges = {

@@ -35,8 +35,7 @@ class Param:
     def check(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(
-                f"parameter {self.name!r} must be a number in [{self.lo}, {self.hi}], "
-                f"got {value!r}"
+                f"parameter {self.name!r} must be a number in [{self.lo}, {self.hi}], got {value!r}"
             )
         if self.integer and float(value) != int(value):
             raise ParameterError(f"parameter {self.name!r} must be a whole number, got {value!r}")

@@ -37,15 +37,42 @@ KIND_AIMS = np.array(
 )
 
 INIT_PARAMS = (
-    Param("trait_noise", 0.08, 0.0, 0.3, "sd", "Spread of organisations' initial traits "
-          "around their kind's mean.", "assumption"),
-    Param("aim_noise", 0.12, 0.0, 0.5, "sd", "Spread of initial aims around the kind's mean.",
-          "assumption"),
-    Param("initial_familiarity", 0.3, 0.0, 1.0, "share", "Mean familiarity between leaders at "
-          "the start (knowing 'the person behind the role').", "assumption; Lessons factor 2"),
-    Param("legacy_trust_weight", 0.5, 0.0, 1.0, "share", "How much legacy mistrust lowers "
-          "initial trust below the truster's propensity.",
-          "Practice 2: 'in some cases, past experiences mean there is a legacy of mistrust'"),
+    Param(
+        "trait_noise",
+        0.08,
+        0.0,
+        0.3,
+        "sd",
+        "Spread of organisations' initial traits around their kind's mean.",
+        "assumption",
+    ),
+    Param(
+        "aim_noise",
+        0.12,
+        0.0,
+        0.5,
+        "sd",
+        "Spread of initial aims around the kind's mean.",
+        "assumption",
+    ),
+    Param(
+        "initial_familiarity",
+        0.3,
+        0.0,
+        1.0,
+        "share",
+        "Mean familiarity between leaders at the start (knowing 'the person behind the role').",
+        "assumption; Lessons factor 2",
+    ),
+    Param(
+        "legacy_trust_weight",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "How much legacy mistrust lowers initial trust below the truster's propensity.",
+        "Practice 2: 'in some cases, past experiences mean there is a legacy of mistrust'",
+    ),
 )
 
 
@@ -116,8 +143,9 @@ class State:
         values = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            values[f.name] = {k: a.copy() for k, a in v.items()} if isinstance(v, dict) else (
-                v.copy())
+            values[f.name] = (
+                {k: a.copy() for k, a in v.items()} if isinstance(v, dict) else (v.copy())
+            )
         return State(**values)
 
 
@@ -145,7 +173,8 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     legacy = np.clip(legacy_matrix()[kind[src], kind[dst]] + 0.1 * rng.normal(E), 0.0, 1.0)
     trust = np.clip(
         propensity[:, src] * (1.0 - p.legacy_trust_weight * legacy) + 0.05 * rng.normal(E),
-        0.02, 0.98,
+        0.02,
+        0.98,
     )
     familiarity = np.clip(p.initial_familiarity * (1.0 + 0.3 * rng.normal(E)), 0.0, 1.0)
     cross_kind = (kind[src] != kind[dst]).astype(float)

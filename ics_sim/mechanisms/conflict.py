@@ -37,23 +37,70 @@ class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
     params = (
-        Param("conflict_rate", 0.01, 0.0, 0.5, "1/week", "Scale of the weekly chance that a "
-              "pair in contact falls into conflict.", "Practice 5: 'increased scarcity of "
-              "resources is causing conflict'"),
-        Param("surface_rate", 0.3, 0.0, 1.0, "1/meeting", "Chance a fully safe side names a "
-              "latent conflict when the pair meets.", "Practice 5; Edmondson 2012"),
-        Param("resolve_rate", 0.15, 0.0, 1.0, "1/week", "Weekly chance a surfaced conflict "
-              "between fully trusting partners is resolved.", "Practice 5: 'resolving them "
-              "quickly and fairly'"),
-        Param("damage_rate", 0.05, 0.0, 1.0, "1/week", "Weekly chance a surfaced conflict "
-              "between wholly unsafe partners is handled damagingly.", "Practice 5: 'can be "
-              "damaging to the individual(s) concerned unless done well'"),
-        Param("fester_breach", 0.1, 0.0, 2.0, "events/week", "Breaches per week from a latent "
-              "conflict.", "Lessons factor 3: 'fester and undermine relationships and trust'"),
-        Param("resolution_evidence", 1.0, 0.0, 5.0, "events", "Good experiences from a "
-              "resolved conflict.", "Practice 5: conflict 'can generate creativity'"),
-        Param("fade_rate", 0.01, 0.0, 1.0, "1/week", "Weekly chance a latent conflict fades "
-              "by itself.", "assumption"),
+        Param(
+            "conflict_rate",
+            0.01,
+            0.0,
+            0.5,
+            "1/week",
+            "Scale of the weekly chance that a pair in contact falls into conflict.",
+            "Practice 5: 'increased scarcity of resources is causing conflict'",
+        ),
+        Param(
+            "surface_rate",
+            0.3,
+            0.0,
+            1.0,
+            "1/meeting",
+            "Chance a fully safe side names a latent conflict when the pair meets.",
+            "Practice 5; Edmondson 2012",
+        ),
+        Param(
+            "resolve_rate",
+            0.15,
+            0.0,
+            1.0,
+            "1/week",
+            "Weekly chance a surfaced conflict between fully trusting partners is resolved.",
+            "Practice 5: 'resolving them quickly and fairly'",
+        ),
+        Param(
+            "damage_rate",
+            0.05,
+            0.0,
+            1.0,
+            "1/week",
+            "Weekly chance a surfaced conflict "
+            "between wholly unsafe partners is handled damagingly.",
+            "Practice 5: 'can be damaging to the individual(s) concerned unless done well'",
+        ),
+        Param(
+            "fester_breach",
+            0.1,
+            0.0,
+            2.0,
+            "events/week",
+            "Breaches per week from a latent conflict.",
+            "Lessons factor 3: 'fester and undermine relationships and trust'",
+        ),
+        Param(
+            "resolution_evidence",
+            1.0,
+            0.0,
+            5.0,
+            "events",
+            "Good experiences from a resolved conflict.",
+            "Practice 5: conflict 'can generate creativity'",
+        ),
+        Param(
+            "fade_rate",
+            0.01,
+            0.0,
+            1.0,
+            "1/week",
+            "Weekly chance a latent conflict fades by itself.",
+            "assumption",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -81,8 +128,9 @@ class Conflict(Mechanism):
         pair_trust = 0.5 * (s.trust + s.trust[:, rev])
         skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
         surfaced = c == SURFACED
-        resolved = surfaced & (u_resolve < p.resolve_rate * (0.5 + 0.5 * pair_trust)
-                               * (1.0 + skill_pair))
+        resolved = surfaced & (
+            u_resolve < p.resolve_rate * (0.5 + 0.5 * pair_trust) * (1.0 + skill_pair)
+        )
         unsafe = 1.0 - np.minimum(s.safety[:, src], s.safety[:, dst])
         damaged = surfaced & ~resolved & (u_damage < p.damage_rate * unsafe / (1.0 + skill_pair))
         faded = (c == LATENT) & ~named & (u_fade < p.fade_rate)

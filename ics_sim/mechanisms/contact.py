@@ -43,29 +43,96 @@ class Contact(Mechanism):
     name = "contact"
     title = "Contact builds familiarity and trust"
     params = (
-        Param("attendance", 0.9, 0.0, 1.0, "probability", "Chance someone from a member "
-              "organisation attends a forum meeting.", "assumption"),
-        Param("leader_attendance", 0.4, 0.0, 1.0, "probability", "Chance the leader attends in "
-              "person with no time for system work.", "assumption; Practice 6 (deputies)"),
-        Param("formal_quality", 0.25, 0.0, 2.0, "contact units", "Relationship-building value "
-              "of one formal meeting in person.", "Practice 1: 'really similar conversations "
-              "around multiple tables'"),
-        Param("virtual_share", 0.5, 0.0, 1.0, "share", "Share of formal meetings held online.",
-              "Practice 2: 'many leaders are working virtually to some degree'"),
-        Param("virtual_factor", 0.5, 0.0, 1.0, "share", "Value of an online meeting relative "
-              "to one in person.", "Practice 2: online, relationship building is 'impaired'"),
-        Param("informal_rate", 0.1, 0.0, 1.0, "1/week", "Weekly chance two leaders of the same "
-              "place meet informally, at full system time.", "Practice 2: 'meeting for "
-              "coffee or travelling to meetings together'"),
-        Param("informal_quality", 0.6, 0.0, 2.0, "contact units", "Value of an informal "
-              "meeting.", "Practice 2: 'I did most of my real work over a curry'"),
-        Param("familiarity_gain", 0.15, 0.0, 1.0, "1/contact", "Gain in familiarity per unit "
-              "of contact.", "Jonker and Treur 1999; Lessons factor 2"),
-        Param("familiarity_decay", 0.005, 0.0, 0.2, "1/week", "Weekly decay of familiarity "
-              "without contact.", "assumption (link decay)"),
-        Param("contact_evidence", 1.0, 0.0, 5.0, "events/contact", "Good experiences per unit "
-              "of contact with a fully reliable partner.", "Practice 1: conversations 'provide "
-              "signals of authenticity, loyalty and empathy'"),
+        Param(
+            "attendance",
+            0.9,
+            0.0,
+            1.0,
+            "probability",
+            "Chance someone from a member organisation attends a forum meeting.",
+            "assumption",
+        ),
+        Param(
+            "leader_attendance",
+            0.4,
+            0.0,
+            1.0,
+            "probability",
+            "Chance the leader attends in person with no time for system work.",
+            "assumption; Practice 6 (deputies)",
+        ),
+        Param(
+            "formal_quality",
+            0.25,
+            0.0,
+            2.0,
+            "contact units",
+            "Relationship-building value of one formal meeting in person.",
+            "Practice 1: 'really similar conversations around multiple tables'",
+        ),
+        Param(
+            "virtual_share",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of formal meetings held online.",
+            "Practice 2: 'many leaders are working virtually to some degree'",
+        ),
+        Param(
+            "virtual_factor",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Value of an online meeting relative to one in person.",
+            "Practice 2: online, relationship building is 'impaired'",
+        ),
+        Param(
+            "informal_rate",
+            0.1,
+            0.0,
+            1.0,
+            "1/week",
+            "Weekly chance two leaders of the same place meet informally, at full system time.",
+            "Practice 2: 'meeting for coffee or travelling to meetings together'",
+        ),
+        Param(
+            "informal_quality",
+            0.6,
+            0.0,
+            2.0,
+            "contact units",
+            "Value of an informal meeting.",
+            "Practice 2: 'I did most of my real work over a curry'",
+        ),
+        Param(
+            "familiarity_gain",
+            0.15,
+            0.0,
+            1.0,
+            "1/contact",
+            "Gain in familiarity per unit of contact.",
+            "Jonker and Treur 1999; Lessons factor 2",
+        ),
+        Param(
+            "familiarity_decay",
+            0.005,
+            0.0,
+            0.2,
+            "1/week",
+            "Weekly decay of familiarity without contact.",
+            "assumption (link decay)",
+        ),
+        Param(
+            "contact_evidence",
+            1.0,
+            0.0,
+            5.0,
+            "events/contact",
+            "Good experiences per unit of contact with a fully reliable partner.",
+            "Practice 1: conversations 'provide signals of authenticity, loyalty and empathy'",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -77,9 +144,11 @@ class Contact(Mechanism):
         u_leader = self.rng.random(M)
         st = s.system_time[:, t.mem_org]
         p_leader = np.clip(
-            p.leader_attendance + (1 - p.leader_attendance) * st + lv.attendance_boost[:,
-                                                                                       t.mem_org],
-            0.0, 1.0,
+            p.leader_attendance
+            + (1 - p.leader_attendance) * st
+            + lv.attendance_boost[:, t.mem_org],
+            0.0,
+            1.0,
         )
         forum_meets = s.meets[:, t.mem_forum]
         s.present = forum_meets & (u_present < max(p.attendance, 0.0))
@@ -96,7 +165,8 @@ class Contact(Mechanism):
         s.contact = formal + informal + lv.extra_contact
         met = s.contact > 0
         gain = p.familiarity_gain * (1.0 - s.familiarity) * (1.0 - np.exp(-s.contact))
-        s.familiarity = np.where(met, s.familiarity + gain,
-                                 s.familiarity * (1.0 - p.familiarity_decay))
+        s.familiarity = np.where(
+            met, s.familiarity + gain, s.familiarity * (1.0 - p.familiarity_decay)
+        )
         reliability = s.orientation + (1.0 - s.orientation) * (1.0 - s.pressure)
         s.good += p.contact_evidence * s.contact * reliability[:, t.dst]

@@ -51,32 +51,114 @@ class Decisions(Mechanism):
     name = "decisions"
     title = "Shared decisions"
     params = (
-        Param("affected_share", 0.5, 0.0, 1.0, "share", "Chance a member is affected by a "
-              "proposal.", "assumption"),
-        Param("accept_tolerance", 0.25, 0.0, 1.0, "aim distance", "Distance from its aims a "
-              "member accepts with no trust in the proposer.", "assumption"),
-        Param("trust_tolerance", 0.2, 0.0, 1.0, "aim distance", "Extra distance accepted from a "
-              "fully trusted proposer.", "Practice 1: 'we're okay to change that because we "
-              "can see it's for the greater good'"),
-        Param("delegation", 0.3, 0.0, 1.0, "probability", "Chance a deputy has authority to "
-              "decide.", "Practice 6: deputies 'without the delegated authority'"),
-        Param("compromise_step", 0.3, 0.0, 1.0, "share", "How far a failed proposal moves "
-              "toward the views in the room.", "Practice 6"),
-        Param("compromise_cost", 0.15, 0.0, 1.0, "share", "Value lost to each compromise.",
-              "Practice 6: 'too many compromises'"),
-        Param("min_value", 0.3, 0.0, 1.0, "value", "Value below which a proposal is 'not enough "
-              "to proceed'.", "Practice 6"),
-        Param("patience", 26.0, 1.0, 520.0, "weeks", "Weeks before a proposer may use a strong "
-              "hand.", "Practice 6: 'a strong hand'"),
-        Param("strong_hand", 0.3, 0.0, 1.0, "probability", "Chance an overdue proposal is "
-              "decided directively at a meeting.", "Practice 6"),
-        Param("reopen_rate", 0.5, 0.0, 1.0, "probability", "Chance a decision made without all "
-              "affected members erupts again.", "Practice 6: 'it can all erupt again'"),
-        Param("decision_evidence", 0.5, 0.0, 5.0, "events", "Good experiences between proposer "
-              "and supporters from a shared decision.", "Practice 6: 'can promote unity and "
-              "trust'"),
-        Param("exclusion_breach", 0.5, 0.0, 5.0, "events", "Breaches toward the proposer from an "
-              "affected member left out or overruled.", "Practice 6: 'made in the next room'"),
+        Param(
+            "affected_share",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Chance a member is affected by a proposal.",
+            "assumption",
+        ),
+        Param(
+            "accept_tolerance",
+            0.25,
+            0.0,
+            1.0,
+            "aim distance",
+            "Distance from its aims a member accepts with no trust in the proposer.",
+            "assumption",
+        ),
+        Param(
+            "trust_tolerance",
+            0.2,
+            0.0,
+            1.0,
+            "aim distance",
+            "Extra distance accepted from a fully trusted proposer.",
+            "Practice 1: 'we're okay to change that because we can see it's for the greater good'",
+        ),
+        Param(
+            "delegation",
+            0.3,
+            0.0,
+            1.0,
+            "probability",
+            "Chance a deputy has authority to decide.",
+            "Practice 6: deputies 'without the delegated authority'",
+        ),
+        Param(
+            "compromise_step",
+            0.3,
+            0.0,
+            1.0,
+            "share",
+            "How far a failed proposal moves toward the views in the room.",
+            "Practice 6",
+        ),
+        Param(
+            "compromise_cost",
+            0.15,
+            0.0,
+            1.0,
+            "share",
+            "Value lost to each compromise.",
+            "Practice 6: 'too many compromises'",
+        ),
+        Param(
+            "min_value",
+            0.3,
+            0.0,
+            1.0,
+            "value",
+            "Value below which a proposal is 'not enough to proceed'.",
+            "Practice 6",
+        ),
+        Param(
+            "patience",
+            26.0,
+            1.0,
+            520.0,
+            "weeks",
+            "Weeks before a proposer may use a strong hand.",
+            "Practice 6: 'a strong hand'",
+        ),
+        Param(
+            "strong_hand",
+            0.3,
+            0.0,
+            1.0,
+            "probability",
+            "Chance an overdue proposal is decided directively at a meeting.",
+            "Practice 6",
+        ),
+        Param(
+            "reopen_rate",
+            0.5,
+            0.0,
+            1.0,
+            "probability",
+            "Chance a decision made without all affected members erupts again.",
+            "Practice 6: 'it can all erupt again'",
+        ),
+        Param(
+            "decision_evidence",
+            0.5,
+            0.0,
+            5.0,
+            "events",
+            "Good experiences between proposer and supporters from a shared decision.",
+            "Practice 6: 'can promote unity and trust'",
+        ),
+        Param(
+            "exclusion_breach",
+            0.5,
+            0.0,
+            5.0,
+            "events",
+            "Breaches toward the proposer from an affected member left out or overruled.",
+            "Practice 6: 'made in the next room'",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -120,8 +202,11 @@ class Decisions(Mechanism):
         in_forum = consider[:, mf]
         matrix = lv.decision_matrix[:, mf] > 0
         present = in_forum & (s.present | (s.affected & matrix))
-        authority = present & (s.leader_present | (s.affected & matrix)
-                               | (u_deleg < p.delegation + lv.delegation[:, mo]))
+        authority = present & (
+            s.leader_present
+            | (s.affected & matrix)
+            | (u_deleg < p.delegation + lv.delegation[:, mo])
+        )
         is_chair_m = np.arange(M) == s.prop_chair[:, mf]
         chair_org_m = mo[s.prop_chair[:, mf]]
         e_to_chair = t.edge_index(np.broadcast_to(mo, (R, M)), chair_org_m)
@@ -131,8 +216,11 @@ class Decisions(Mechanism):
         )
         # 3. Stances.
         fit = 1.0 - np.abs(s.aims[:, mo, :] - s.prop_pos[:, mf, :]).mean(axis=-1)
-        tol = (p.accept_tolerance + p.trust_tolerance * trust_chair
-               + 0.2 * (s.orientation[:, mo] - 0.5))
+        tol = (
+            p.accept_tolerance
+            + p.trust_tolerance * trust_chair
+            + 0.2 * (s.orientation[:, mo] - 0.5)
+        )
         accepts = (fit >= 1.0 - tol) | is_chair_m
         voiced = u_voice < s.safety[:, mo]
         silent_dissent = authority & ~accepts & ~voiced
@@ -158,7 +246,8 @@ class Decisions(Mechanism):
         # 6. Re-opening when affected members were absent.
         affected_n = self.fsum(s.affected.astype(float))
         absent_share = self.fsum((s.affected & ~authority).astype(float)) / np.maximum(
-            affected_n, 1.0)
+            affected_n, 1.0
+        )
         no_matrix = lv.decision_matrix <= 0
         reopened = decided & no_matrix & (u_reopen < p.reopen_rate * absent_share)
         final = decided & ~reopened
@@ -187,8 +276,7 @@ class Decisions(Mechanism):
             rr, mm = np.nonzero(latent)
             ee = e[rr, mm]
             s.conflict[rr, ee] = np.where(s.conflict[rr, ee] == 0, 1, s.conflict[rr, ee])
-            s.conflict[rr, t.rev[ee]] = np.maximum(s.conflict[rr, t.rev[ee]],
-                                                   s.conflict[rr, ee])
+            s.conflict[rr, t.rev[ee]] = np.maximum(s.conflict[rr, t.rev[ee]], s.conflict[rr, ee])
         # Clear decided and dropped proposals.
         s.prop_value = np.where(final | dropped, 0.0, s.prop_value)
         self.tally(s, consider, deferred, final, dropped, accept_mean, spread, inclusion)
@@ -208,9 +296,11 @@ class Decisions(Mechanism):
 
         smooth("decision_latency", (s.prop_age * final).sum(axis=1) / denom, 0.0, has)
         smooth("decision_acceptability", (accept * final).sum(axis=1) / denom, 0.5, has)
-        smooth("decision_equity", (np.clip(1 - 2 * spread, 0, 1) * final).sum(axis=1) / denom,
-               0.5, has)
+        smooth(
+            "decision_equity", (np.clip(1 - 2 * spread, 0, 1) * final).sum(axis=1) / denom, 0.5, has
+        )
         smooth("inclusion", (inclusion * final).sum(axis=1) / denom, 0.5, has)
         smooth("throughput", n_final / np.maximum(n_cons, 1.0), 0.5, n_cons > 0)
-        t["shared_decisions"] = (t["throughput"] + t["decision_acceptability"]
-                                 + t["inclusion"]) / 3.0
+        t["shared_decisions"] = (
+            t["throughput"] + t["decision_acceptability"] + t["inclusion"]
+        ) / 3.0

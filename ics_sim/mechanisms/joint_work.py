@@ -41,30 +41,106 @@ class JointWork(Mechanism):
     name = "joint_work"
     title = "Joint work and collaborative advantage"
     params = (
-        Param("joint_rate", 0.15, 0.0, 1.0, "1/week", "Weekly chance a pair with full system "
-              "time starts a project.", "assumption"),
-        Param("joint_threshold", 0.3, 0.0, 1.0, "preference", "Preference needed to work with "
-              "a partner.", "assumption; Klos and Nooteboom 2001"),
-        Param("trust_weight", 0.5, 0.0, 1.0, "share", "Weight of trust against expected gain in "
-              "choosing partners.", "Klos and Nooteboom 2001"),
-        Param("joint_time_cost", 0.05, 0.001, 1.0, "system time", "System time one project "
-              "needs to be done well.", "Practice, Where next: 'endless meetings'"),
-        Param("benefit", 1.0, 0.0, 5.0, "payoff", "Benefit to a partner of being helped.",
-              "Nowak 2006 (donation game)"),
+        Param(
+            "joint_rate",
+            0.15,
+            0.0,
+            1.0,
+            "1/week",
+            "Weekly chance a pair with full system time starts a project.",
+            "assumption",
+        ),
+        Param(
+            "joint_threshold",
+            0.3,
+            0.0,
+            1.0,
+            "preference",
+            "Preference needed to work with a partner.",
+            "assumption; Klos and Nooteboom 2001",
+        ),
+        Param(
+            "trust_weight",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Weight of trust against expected gain in choosing partners.",
+            "Klos and Nooteboom 2001",
+        ),
+        Param(
+            "joint_time_cost",
+            0.05,
+            0.001,
+            1.0,
+            "system time",
+            "System time one project needs to be done well.",
+            "Practice, Where next: 'endless meetings'",
+        ),
+        Param(
+            "benefit",
+            1.0,
+            0.0,
+            5.0,
+            "payoff",
+            "Benefit to a partner of being helped.",
+            "Nowak 2006 (donation game)",
+        ),
         Param("cost", 0.3, 0.0, 5.0, "payoff", "Cost of helping.", "Nowak 2006 (donation game)"),
-        Param("coop_steepness", 10.0, 0.0, 100.0, "1/payoff", "How sharply self-interested "
-              "leaders respond to the shadow of the future.", "assumption"),
-        Param("shadow_horizon", 52.0, 1.0, 520.0, "weeks", "Horizon over which leaders weigh "
-              "whether a partner will still be there.", "Lessons factor 5"),
-        Param("win_evidence", 1.0, 0.0, 5.0, "events", "Good experiences from a successful "
-              "project.", "Lessons factor 1: 'tangible accomplishments achieved together'"),
-        Param("defection_breach", 1.0, 0.0, 5.0, "events", "Breaches from a partner who did "
-              "not help.", "Lessons factor 4 ('how can I win')"),
-        Param("resource_cost", 0.002, 0.0, 0.1, "budget share", "Budget a helping side puts "
-              "into a project each week.", "assumption"),
-        Param("resource_return", 0.004, 0.0, 0.1, "budget share", "Budget a successful "
-              "project returns to each side, per unit of value.", "assumption (ICS core "
-              "purpose: 'enhance productivity and value for money')"),
+        Param(
+            "coop_steepness",
+            10.0,
+            0.0,
+            100.0,
+            "1/payoff",
+            "How sharply self-interested leaders respond to the shadow of the future.",
+            "assumption",
+        ),
+        Param(
+            "shadow_horizon",
+            52.0,
+            1.0,
+            520.0,
+            "weeks",
+            "Horizon over which leaders weigh whether a partner will still be there.",
+            "Lessons factor 5",
+        ),
+        Param(
+            "win_evidence",
+            1.0,
+            0.0,
+            5.0,
+            "events",
+            "Good experiences from a successful project.",
+            "Lessons factor 1: 'tangible accomplishments achieved together'",
+        ),
+        Param(
+            "defection_breach",
+            1.0,
+            0.0,
+            5.0,
+            "events",
+            "Breaches from a partner who did not help.",
+            "Lessons factor 4 ('how can I win')",
+        ),
+        Param(
+            "resource_cost",
+            0.002,
+            0.0,
+            0.1,
+            "budget share",
+            "Budget a helping side puts into a project each week.",
+            "assumption",
+        ),
+        Param(
+            "resource_return",
+            0.004,
+            0.0,
+            0.1,
+            "budget share",
+            "Budget a successful project returns to each side, per unit of value.",
+            "assumption (ICS core purpose: 'enhance productivity and value for money')",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:

@@ -34,10 +34,24 @@ class Learning(Mechanism):
     name = "learning"
     title = "Learned collaborative behaviour"
     params = (
-        Param("imitation_rate", 0.05, 0.0, 1.0, "1/week", "Speed of imitating a partner of full "
-              "power.", "Practice 3: 'people will emulate the behaviours that are rewarded'"),
-        Param("selection", 5.0, 0.0, 100.0, "1/payoff", "How strongly imitation follows payoff "
-              "differences (0: copy at random).", "Traulsen et al. 2006"),
+        Param(
+            "imitation_rate",
+            0.05,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed of imitating a partner of full power.",
+            "Practice 3: 'people will emulate the behaviours that are rewarded'",
+        ),
+        Param(
+            "selection",
+            5.0,
+            0.0,
+            100.0,
+            "1/payoff",
+            "How strongly imitation follows payoff differences (0: copy at random).",
+            "Traulsen et al. 2006",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:

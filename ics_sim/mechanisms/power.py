@@ -37,17 +37,44 @@ class Power(Mechanism):
     name = "power"
     title = "Power and power sharing"
     params = (
-        Param("power_voice_exponent", 2.0, 0.0, 4.0, "exponent", "How steeply voice follows "
-              "power when it is not shared (0: equal voice).", "calibrated: Practice 4, more "
-              "than half feel power is not well shared"),
-        Param("sharing_security_weight", 0.3, 0.0, 1.0, "share", "How much a leader's security "
-              "(tenure, resources, low pressure, orientation) moves its sharing of power.",
-              "Practice 4: 'sharing power will be easier when leaders feel strong in their "
-              "own power'"),
-        Param("perceived_rate", 0.1, 0.0, 1.0, "1/meeting", "Speed at which perceived power "
-              "sharing follows experience in meetings.", "assumption"),
-        Param("power_rate", 0.02, 0.0, 1.0, "1/week", "Speed at which power follows resources "
-              "and structural change.", "assumption"),
+        Param(
+            "power_voice_exponent",
+            2.0,
+            0.0,
+            4.0,
+            "exponent",
+            "How steeply voice follows power when it is not shared (0: equal voice).",
+            "calibrated: Practice 4, more than half feel power is not well shared",
+        ),
+        Param(
+            "sharing_security_weight",
+            0.3,
+            0.0,
+            1.0,
+            "share",
+            "How much a leader's security "
+            "(tenure, resources, low pressure, orientation) moves its sharing of power.",
+            "Practice 4: 'sharing power will be easier when leaders feel strong in their "
+            "own power'",
+        ),
+        Param(
+            "perceived_rate",
+            0.1,
+            0.0,
+            1.0,
+            "1/meeting",
+            "Speed at which perceived power sharing follows experience in meetings.",
+            "assumption",
+        ),
+        Param(
+            "power_rate",
+            0.02,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed at which power follows resources and structural change.",
+            "assumption",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -94,6 +121,7 @@ class Power(Mechanism):
         seen = n_present > 0
         obs = segment_sum(felt, t.mem_org, t.n) / np.maximum(n_present, 1.0)
         s.perceived_sharing = np.where(
-            seen, s.perceived_sharing + p.perceived_rate * (obs - s.perceived_sharing),
+            seen,
+            s.perceived_sharing + p.perceived_rate * (obs - s.perceived_sharing),
             s.perceived_sharing,
         )

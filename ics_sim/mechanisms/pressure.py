@@ -33,18 +33,52 @@ class Pressure(Mechanism):
     name = "pressure"
     title = "Pressure and silo retreat"
     params = (
-        Param("pressure_rate", 0.1, 0.0, 1.0, "1/week", "Speed at which pressure moves to its "
-              "target.", "assumption"),
-        Param("pressure_noise", 0.02, 0.0, 0.2, "sd/week", "Week-to-week operational noise in "
-              "pressure.", "assumption"),
-        Param("financial_weight", 0.6, 0.0, 2.0, "pressure per unit stress", "Pressure added by "
-              "a budget below its usual level.", "Practice, Where next: 'financial pressures "
-              "mean there is limited capacity for collaborative working'"),
-        Param("resource_rate", 0.05, 0.0, 1.0, "1/week", "Speed at which a budget follows a "
-              "change in income.", "assumption"),
-        Param("silo_strength", 0.6, 0.0, 1.0, "share", "Share of capacity for system work "
-              "withdrawn at full pressure.", "Practice, Where next: leaders 'revert into their "
-              "organisational silos'"),
+        Param(
+            "pressure_rate",
+            0.1,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed at which pressure moves to its target.",
+            "assumption",
+        ),
+        Param(
+            "pressure_noise",
+            0.02,
+            0.0,
+            0.2,
+            "sd/week",
+            "Week-to-week operational noise in pressure.",
+            "assumption",
+        ),
+        Param(
+            "financial_weight",
+            0.6,
+            0.0,
+            2.0,
+            "pressure per unit stress",
+            "Pressure added by a budget below its usual level.",
+            "Practice, Where next: 'financial pressures "
+            "mean there is limited capacity for collaborative working'",
+        ),
+        Param(
+            "resource_rate",
+            0.05,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed at which a budget follows a change in income.",
+            "assumption",
+        ),
+        Param(
+            "silo_strength",
+            0.6,
+            0.0,
+            1.0,
+            "share",
+            "Share of capacity for system work withdrawn at full pressure.",
+            "Practice, Where next: leaders 'revert into their organisational silos'",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -58,5 +92,6 @@ class Pressure(Mechanism):
         np.clip(s.pressure, 0.0, 1.0, out=s.pressure)
         s.system_time = np.clip(
             s.capacity * (1.0 - p.silo_strength * s.pressure) + lv.capacity_boost - s.tc_burden,
-            0.0, 1.0,
+            0.0,
+            1.0,
         )

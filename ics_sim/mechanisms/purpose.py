@@ -43,9 +43,15 @@ class Purpose(Mechanism):
     name = "purpose"
     title = "Shared purpose and identity"
     params = (
-        Param("confidence_bound", 1.0, 0.0, 1.0, "aim distance", "Partners whose aims differ by "
-              "more than this are not listened to (1 = everyone is).",
-              "Hegselmann and Krause 2002; Practice 3 ('thought worlds')"),
+        Param(
+            "confidence_bound",
+            1.0,
+            0.0,
+            1.0,
+            "aim distance",
+            "Partners whose aims differ by more than this are not listened to (1 = everyone is).",
+            "Hegselmann and Krause 2002; Practice 3 ('thought worlds')",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -69,9 +75,12 @@ class Purpose(Mechanism):
         a = lv.purpose_anchor
         if a.any():
             wsum = segment_sum(a, t.org_ics, t.n_ics)
-            centre = np.stack(
-                [segment_sum(a * x[:, :, d], t.org_ics, t.n_ics) for d in range(x.shape[-1])],
-                axis=-1,
-            ) / np.where(wsum > 0, wsum, 1.0)[..., None]
+            centre = (
+                np.stack(
+                    [segment_sum(a * x[:, :, d], t.org_ics, t.n_ics) for d in range(x.shape[-1])],
+                    axis=-1,
+                )
+                / np.where(wsum > 0, wsum, 1.0)[..., None]
+            )
             new = (1.0 - a[..., None]) * new + a[..., None] * centre[:, t.org_ics, :]
         s.aims = np.clip(new, 0.0, 1.0)

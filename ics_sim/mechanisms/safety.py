@@ -34,19 +34,51 @@ class Safety(Mechanism):
     name = "safety"
     title = "Psychological safety"
     params = (
-        Param("safety_base", 0.5, 0.0, 1.0, "safety", "Safety of an average organisation.",
-              "calibrated: Practice 1, half feel it is not safe to voice a different view"),
-        Param("safety_rate", 0.05, 0.0, 1.0, "1/week", "Speed at which safety moves to its "
-              "target.", "assumption"),
-        Param("safety_trust_weight", 0.8, 0.0, 3.0, "safety per trust", "Effect of the trust "
-              "an organisation holds in its partners.", "Practice 1: 'when our sense of trust "
-              "is high, we are less fearful'"),
-        Param("safety_pressure_weight", 0.4, 0.0, 3.0, "safety per pressure", "Effect of "
-              "operational pressure.", "Practice 1: 'everyone ... is on a state of high "
-              "alert'"),
-        Param("safety_power_weight", 0.5, 0.0, 3.0, "safety per power", "Effect of being "
-              "out-powered by partners.", "Lessons factor 3: 'perceived power differentials "
-              "in the room'"),
+        Param(
+            "safety_base",
+            0.5,
+            0.0,
+            1.0,
+            "safety",
+            "Safety of an average organisation.",
+            "calibrated: Practice 1, half feel it is not safe to voice a different view",
+        ),
+        Param(
+            "safety_rate",
+            0.05,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed at which safety moves to its target.",
+            "assumption",
+        ),
+        Param(
+            "safety_trust_weight",
+            0.8,
+            0.0,
+            3.0,
+            "safety per trust",
+            "Effect of the trust an organisation holds in its partners.",
+            "Practice 1: 'when our sense of trust is high, we are less fearful'",
+        ),
+        Param(
+            "safety_pressure_weight",
+            0.4,
+            0.0,
+            3.0,
+            "safety per pressure",
+            "Effect of operational pressure.",
+            "Practice 1: 'everyone ... is on a state of high alert'",
+        ),
+        Param(
+            "safety_power_weight",
+            0.5,
+            0.0,
+            3.0,
+            "safety per power",
+            "Effect of being out-powered by partners.",
+            "Lessons factor 3: 'perceived power differentials in the room'",
+        ),
     )
 
     def target(self, s: State, lv: Levers) -> np.ndarray:

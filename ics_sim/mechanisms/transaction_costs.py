@@ -25,9 +25,16 @@ class TransactionCosts(Mechanism):
     name = "transaction_costs"
     title = "Transaction costs of low trust"
     params = (
-        Param("tc_rate", 0.03, 0.0, 0.5, "system time per project", "Share of system time one "
-              "joint project with a wholly distrusted partner costs in bureaucracy.",
-              "Practice 2: 'adding more layers of bureaucracy'; Unwin 2018"),
+        Param(
+            "tc_rate",
+            0.03,
+            0.0,
+            0.5,
+            "system time per project",
+            "Share of system time one "
+            "joint project with a wholly distrusted partner costs in bureaucracy.",
+            "Practice 2: 'adding more layers of bureaucracy'; Unwin 2018",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:

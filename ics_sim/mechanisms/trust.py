@@ -44,25 +44,64 @@ class Trust(Mechanism):
     name = "trust"
     title = "Asymmetric trust and brokerage"
     params = (
-        Param("trust_gain", 0.05, 0.0, 1.0, "1/event", "Share of the gap to full trust closed "
-              "by one good experience.", "Model notes, section 6; Jonker and Treur 1999"),
-        Param("trust_loss", 0.3, 0.0, 1.0, "1/event", "Share of trust lost in one breach.",
-              "Practice 2: 'when trust has been eroded it takes a long time to rebuild'"),
-        Param("legacy_drag", 0.5, 0.0, 1.0, "share", "How much a legacy of mistrust slows the "
-              "building of trust.", "Practice 2: 'elements of mistrust ... some of that is "
-              "history'"),
-        Param("familiarity_weight", 0.5, 0.0, 1.0, "share", "How much not knowing the person "
-              "slows the building of trust.", "Lessons factor 2: 'understanding the person "
-              "behind the role'"),
-        Param("broker_threshold", 0.3, 0.0, 1.0, "trust", "Below this trust an organisation "
-              "works through a trusted third party.", "Practice 2: 'working around the damaged "
-              "relationship or through someone else'"),
-        Param("broker_weight", 0.8, 0.0, 1.0, "share", "How much of the trust chain through a "
-              "third party carries over.", "assumption"),
+        Param(
+            "trust_gain",
+            0.05,
+            0.0,
+            1.0,
+            "1/event",
+            "Share of the gap to full trust closed by one good experience.",
+            "Model notes, section 6; Jonker and Treur 1999",
+        ),
+        Param(
+            "trust_loss",
+            0.3,
+            0.0,
+            1.0,
+            "1/event",
+            "Share of trust lost in one breach.",
+            "Practice 2: 'when trust has been eroded it takes a long time to rebuild'",
+        ),
+        Param(
+            "legacy_drag",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "How much a legacy of mistrust slows the building of trust.",
+            "Practice 2: 'elements of mistrust ... some of that is history'",
+        ),
+        Param(
+            "familiarity_weight",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "How much not knowing the person slows the building of trust.",
+            "Lessons factor 2: 'understanding the person behind the role'",
+        ),
+        Param(
+            "broker_threshold",
+            0.3,
+            0.0,
+            1.0,
+            "trust",
+            "Below this trust an organisation works through a trusted third party.",
+            "Practice 2: 'working around the damaged relationship or through someone else'",
+        ),
+        Param(
+            "broker_weight",
+            0.8,
+            0.0,
+            1.0,
+            "share",
+            "How much of the trust chain through a third party carries over.",
+            "assumption",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
-        p, t = self.p, self.topo
+        p = self.p
         gain = (
             p.trust_gain
             * (1.0 - p.familiarity_weight * (1.0 - s.familiarity))

@@ -32,18 +32,43 @@ class Turnover(Mechanism):
     name = "turnover"
     title = "Leadership turnover and continuity"
     params = (
-        Param("turnover_hazard", 1 / 156, 0.0, 0.1, "1/week", "Weekly chance a leader leaves "
-              "at zero pressure (mean tenure about three years).", "assumption (NHS chief "
-              "executive tenure of about three years); Lessons factor 1"),
-        Param("pressure_hazard", 1.0, 0.0, 5.0, "factor", "How much full pressure multiplies "
-              "the hazard of leaving (1 = doubles it).", "assumption; Practice, Where next "
-              "('exhausting')"),
-        Param("personal_trust_share", 0.5, 0.0, 1.0, "share", "Share of the trust built since "
-              "the start that was personal and leaves with the leader.",
-              "Model notes, mechanism 11: 'organisational trust partly remains'"),
-        Param("baseline_succession", 0.1, 0.0, 1.0, "share", "Share of familiarity handed on "
-              "to a successor without succession planning.", "Miller: succession planning is "
-              "'rarely done'"),
+        Param(
+            "turnover_hazard",
+            1 / 156,
+            0.0,
+            0.1,
+            "1/week",
+            "Weekly chance a leader leaves at zero pressure (mean tenure about three years).",
+            "assumption (NHS chief executive tenure of about three years); Lessons factor 1",
+        ),
+        Param(
+            "pressure_hazard",
+            1.0,
+            0.0,
+            5.0,
+            "factor",
+            "How much full pressure multiplies the hazard of leaving (1 = doubles it).",
+            "assumption; Practice, Where next ('exhausting')",
+        ),
+        Param(
+            "personal_trust_share",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of the trust built since "
+            "the start that was personal and leaves with the leader.",
+            "Model notes, mechanism 11: 'organisational trust partly remains'",
+        ),
+        Param(
+            "baseline_succession",
+            0.1,
+            0.0,
+            1.0,
+            "share",
+            "Share of familiarity handed on to a successor without succession planning.",
+            "Miller: succession planning is 'rarely done'",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
