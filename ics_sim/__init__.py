@@ -6,6 +6,7 @@ from .engine import Engine, all_params
 from .mechanisms import MECHANISMS
 from .model import ICSModel
 from .outcomes import OUTCOMES, PRACTICES
+from .runner import simulate
 
 
 def parameters():
@@ -24,4 +25,5 @@ __all__ = [
     "default",
     "from_counts",
     "parameters",
+    "simulate",
 ]

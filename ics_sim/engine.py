@@ -71,10 +71,19 @@ class Engine:
         ]
         for m in self.mechanisms:
             m.init(self.state, self.levers)
-        self.interventions = list(interventions)
+        self.interventions: list[Intervention] = []
         self.ics = composition.ics.astype(np.int64)
         self.n_ics = len(composition.ics_names)
         self.week = 0
+        self.warm_up(int(self.params.warmup_weeks))
+        self.interventions = list(interventions)
+
+    def warm_up(self, weeks: int) -> None:
+        """Run ``weeks`` weeks with no intervention, then call the result week 0."""
+        for _ in range(weeks):
+            self.step()
+        self.week = 0
+        self.state.leader_changes.fill(0.0)
 
     def step(self) -> None:
         """Advance every replicate by one week."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import Topology
-from .state import State, segment_sum
+from .state import State, row_mean, row_sum, segment_sum
 
 PRACTICES: tuple[str, ...] = (
     "safety",
@@ -38,8 +38,9 @@ OUTCOME_DOCS: dict[str, str] = {
     "shared_purpose": "Mean alignment of the organisations' aims: alignment_i = "
     "max(0, 1 - 2 mean_d |aim_id - centre_d|), centre = mean aim of the organisation's ICS "
     "(Practice 3).",
-    "power_sharing": "Mean perceived power sharing: each organisation's smoothed share of voice "
-    "in the forums it attends, relative to an equal share, capped at 1 (Practice 4).",
+    "power_sharing": "Mean perceived power sharing: each organisation's voice relative to the "
+    "largest voice in the forums it attends ('equal-size dots'), smoothed over meetings "
+    "(Practice 4).",
     "conflict_health": "(surfaced + recently resolved) / (surfaced + festering + recently "
     "resolved) conflicts; 1 when there are none. Recently resolved = resolutions smoothed over "
     "about 13 weeks (Practice 5).",
@@ -72,12 +73,12 @@ OUTCOMES: tuple[str, ...] = tuple(OUTCOME_DOCS)
 
 
 def gini(x: np.ndarray) -> np.ndarray:
-    """Gini coefficient along the last axis (0 equal, towards 1 concentrated)."""
+    """Gini coefficient of each row of an (R, N) array (0 equal, towards 1 concentrated)."""
     x = np.sort(x, axis=-1)
     n = x.shape[-1]
-    total = x.sum(axis=-1)
+    total = row_sum(x)
     ranks = np.arange(1, n + 1)
-    g = (2.0 * (x * ranks).sum(axis=-1)) / (n * np.where(total > 0, total, 1.0)) - (n + 1) / n
+    g = (2.0 * row_sum(x * ranks)) / (n * np.where(total > 0, total, 1.0)) - (n + 1) / n
     return np.where(total > 0, g, 0.0)
 
 
@@ -98,29 +99,29 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
     R = s.r
     cross = s.sector[topo.src] != s.sector[topo.dst]
     out = {
-        "safety": s.safety.mean(axis=1),
-        "relationships": np.sqrt(s.trust * s.familiarity).mean(axis=1),
-        "shared_purpose": alignment(s, ics, n_ics).mean(axis=1),
-        "power_sharing": s.perceived_sharing.mean(axis=1),
+        "safety": row_mean(s.safety),
+        "relationships": row_mean(np.sqrt(s.trust * s.familiarity)),
+        "shared_purpose": row_mean(alignment(s, ics, n_ics)),
+        "power_sharing": row_mean(s.perceived_sharing),
         "conflict_health": t.get("conflict_health", np.ones(R)),
         "shared_decisions": t.get("shared_decisions", np.zeros(R)),
     }
-    out["collaboration_index"] = np.mean([out[k] for k in PRACTICES], axis=0)
+    out["collaboration_index"] = sum(out[k] for k in PRACTICES) / len(PRACTICES)
     out.update(
         {
-            "mean_trust": s.trust.mean(axis=1),
-            "cross_sector_trust": s.trust[:, cross].mean(axis=1) if cross.any() else np.zeros(R),
-            "unsafe_share": (s.safety < 0.5).mean(axis=1),
-            "power_not_shared_share": (s.perceived_sharing < 0.5).mean(axis=1),
+            "mean_trust": row_mean(s.trust),
+            "cross_sector_trust": row_mean(s.trust[:, cross]) if cross.any() else np.zeros(R),
+            "unsafe_share": row_mean(s.safety < 0.5),
+            "power_not_shared_share": row_mean(s.perceived_sharing < 0.5),
             "power_gini": gini(s.power),
             "decisions_made": t.get("decisions_made", np.zeros(R)),
             "decision_latency": t.get("decision_latency", np.zeros(R)),
             "decision_acceptability": t.get("decision_acceptability", np.zeros(R)),
             "decision_equity": t.get("decision_equity", np.zeros(R)),
-            "conflicts_festering": (s.conflict == 1).sum(axis=1) / 2.0,
-            "system_time": s.system_time.mean(axis=1),
+            "conflicts_festering": row_sum(s.conflict == 1) / 2.0,
+            "system_time": row_mean(s.system_time),
             "joint_value": t.get("joint_value", np.zeros(R)),
-            "transaction_cost": s.tc_burden.mean(axis=1),
+            "transaction_cost": row_mean(s.tc_burden),
         }
     )
     return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}

@@ -38,6 +38,18 @@ KIND_AIMS = np.array(
 
 INIT_PARAMS = (
     Param(
+        "warmup_weeks",
+        52,
+        0,
+        520,
+        "weeks",
+        "Weeks simulated before week 0, with no "
+        "intervention, so that outcomes start from the system's own dynamics rather than "
+        "from the arbitrary initial values (STRESS-ABS warm-up).",
+        "Monks et al. 2019",
+        integer=True,
+    ),
+    Param(
         "trait_noise",
         0.08,
         0.0,
@@ -245,3 +257,20 @@ def segment_sum(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
 def segment_count(mask: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
     """Count true entries of ``mask`` (R, K) per bin of ``index``: (R, size)."""
     return segment_sum(mask.astype(float), index, size)
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """Sum over everything but the replicate axis, in index order: (R,).
+
+    numpy's pairwise summation groups terms differently for different array shapes, so a batch
+    of replicates would not be bit-identical to single runs; bincount adds sequentially.
+    """
+    flat = values.reshape(values.shape[0], -1)
+    R, K = flat.shape
+    return np.bincount(np.repeat(np.arange(R), K), weights=flat.ravel().astype(float), minlength=R)
+
+
+def row_mean(values: np.ndarray) -> np.ndarray:
+    """Mean over everything but the replicate axis (see :func:`row_sum`): (R,)."""
+    k = values[0].size
+    return row_sum(values) / k if k else np.zeros(values.shape[0])

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State
+from ..state import State, row_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -143,12 +143,12 @@ class Conflict(Mechanism):
         new[resolved | faded] = NONE
         s.conflict_age = np.where(new == NONE, 0.0, s.conflict_age + 1.0)
         s.conflict = new
-        n_res = resolved.sum(axis=1) / 2.0
+        n_res = row_sum(resolved) / 2.0
         ema = s.tally.get("resolved_recent", np.zeros(s.r))
         ema = (1.0 - 1.0 / 13.0) * ema + n_res
         s.tally["resolved_recent"] = ema
-        n_surf = (new == SURFACED).sum(axis=1) / 2.0
-        n_fest = (new == LATENT).sum(axis=1) / 2.0
+        n_surf = row_sum(new == SURFACED) / 2.0
+        n_fest = row_sum(new == LATENT) / 2.0
         good = n_surf + ema
         total = good + n_fest
         s.tally["conflict_health"] = np.where(total > 0, good / np.maximum(total, 1e-12), 1.0)

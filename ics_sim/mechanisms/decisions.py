@@ -41,7 +41,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, segment_sum
+from ..state import State, row_sum, segment_sum
 from .base import Mechanism
 
 EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
@@ -167,6 +167,18 @@ class Decisions(Mechanism):
         self.starts = np.searchsorted(t.mem_forum, np.arange(t.n_forums))
         self.size = np.bincount(t.mem_forum, minlength=t.n_forums).astype(float)
 
+    def init(self, s: State, lv: Levers) -> None:
+        zeros, half = np.zeros(s.r), np.full(s.r, 0.5)
+        s.tally.update(
+            decisions_made=zeros,
+            decision_latency=zeros.copy(),
+            decision_acceptability=half,
+            decision_equity=half.copy(),
+            inclusion=half.copy(),
+            throughput=half.copy(),
+            shared_decisions=half.copy(),
+        )
+
     def fsum(self, values: np.ndarray) -> np.ndarray:
         return segment_sum(values, self.topo.mem_forum, self.topo.n_forums)
 
@@ -272,7 +284,7 @@ class Decisions(Mechanism):
             np.add.at(s.good[r], rev_e[r], ev_good[r])
             np.add.at(s.bad[r], e[r], ev_bad[r])
         latent = silent_dissent & has_edge & ~is_chair_m
-        if latent.any():
+        if latent.any() and "conflict" not in self.off:
             rr, mm = np.nonzero(latent)
             ee = e[rr, mm]
             s.conflict[rr, ee] = np.where(s.conflict[rr, ee] == 0, 1, s.conflict[rr, ee])
@@ -284,8 +296,8 @@ class Decisions(Mechanism):
     def tally(self, s, consider, deferred, final, dropped, accept, spread, inclusion) -> None:
         t = s.tally
         R = s.r
-        n_final = final.sum(axis=1).astype(float)
-        n_cons = consider.sum(axis=1).astype(float)
+        n_final = row_sum(final)
+        n_cons = row_sum(consider)
         t["decisions_made"] = n_final
         has = n_final > 0
         denom = np.maximum(n_final, 1.0)
@@ -294,12 +306,10 @@ class Decisions(Mechanism):
             old = t.get(name, np.full(R, start))
             t[name] = np.where(when, (1 - EMA) * old + EMA * value, old)
 
-        smooth("decision_latency", (s.prop_age * final).sum(axis=1) / denom, 0.0, has)
-        smooth("decision_acceptability", (accept * final).sum(axis=1) / denom, 0.5, has)
-        smooth(
-            "decision_equity", (np.clip(1 - 2 * spread, 0, 1) * final).sum(axis=1) / denom, 0.5, has
-        )
-        smooth("inclusion", (inclusion * final).sum(axis=1) / denom, 0.5, has)
+        smooth("decision_latency", row_sum(s.prop_age * final) / denom, 0.0, has)
+        smooth("decision_acceptability", row_sum(accept * final) / denom, 0.5, has)
+        smooth("decision_equity", row_sum(np.clip(1 - 2 * spread, 0, 1) * final) / denom, 0.5, has)
+        smooth("inclusion", row_sum(inclusion * final) / denom, 0.5, has)
         smooth("throughput", n_final / np.maximum(n_cons, 1.0), 0.5, n_cons > 0)
         t["shared_decisions"] = (
             t["throughput"] + t["decision_acceptability"] + t["inclusion"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, segment_sum
+from ..state import State, row_sum, segment_sum
 from .base import Mechanism
 
 
@@ -184,4 +184,4 @@ class JointWork(Mechanism):
         spend = p.resource_cost * segment_sum(helps.astype(float), src, s.n)
         ret = p.resource_return * segment_sum(np.where(success, value, 0.0), src, s.n)
         s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)
-        s.tally["joint_value"] = 0.5 * np.where(success, value, 0.0).sum(axis=1) / s.n
+        s.tally["joint_value"] = 0.5 * row_sum(np.where(success, value, 0.0)) / s.n

@@ -18,8 +18,9 @@ rotating chair, "equal-size dots"). Voice in a forum blends power-weighted and e
     rho_f     = clip(sum_m power_m sharing_m / sum_m power_m + equalisation_f, 0, 1)
     voice_m   = (1 - rho_f) * power_m^alpha / mean_f(power^alpha) + rho_f    (equal share = 1)
 
-Each organisation perceives power as shared in proportion to its voice relative to an equal
-share (capped at 1), smoothed over the meetings it attends. Power itself drifts toward its
+Each organisation perceives power as shared in proportion to the size of its dot against the
+biggest in the room ("equal-size dots"): its voice over the largest voice in the forum,
+smoothed over the meetings it attends. Power itself drifts toward its
 base, scaled by resources and by shocks such as a provider collaborative that concentrates it.
 """
 
@@ -39,7 +40,7 @@ class Power(Mechanism):
     params = (
         Param(
             "power_voice_exponent",
-            2.0,
+            0.85,
             0.0,
             4.0,
             "exponent",
@@ -81,6 +82,7 @@ class Power(Mechanism):
         super().__init__(topo, p, rng, off)
         t = topo
         self.size = np.bincount(t.mem_forum, minlength=t.n_forums).astype(float)
+        self.starts = np.searchsorted(t.mem_forum, np.arange(t.n_forums))
 
     def voice(self, s: State, lv: Levers) -> None:
         p, t = self.p, self.topo
@@ -102,10 +104,16 @@ class Power(Mechanism):
         rho_m = rho[:, t.mem_forum]
         s.voice = (1.0 - rho_m) * pa / np.maximum(mean_pa[:, t.mem_forum], 1e-12) + rho_m
 
+    def felt(self, s: State) -> np.ndarray:
+        """Each membership's voice relative to the biggest voice in its forum, in [0, 1]."""
+        t = self.topo
+        biggest = np.maximum.reduceat(s.voice, self.starts, axis=1)
+        return s.voice / np.maximum(biggest[:, t.mem_forum], 1e-12)
+
     def init(self, s: State, lv: Levers) -> None:
         t = self.topo
         self.voice(s, lv)
-        felt = np.minimum(s.voice, 1.0)
+        felt = self.felt(s)
         n_mem = np.bincount(t.mem_org, minlength=t.n).astype(float)
         s.perceived_sharing = np.where(
             n_mem > 0, segment_sum(felt, t.mem_org, t.n) / np.maximum(n_mem, 1.0), 1.0
@@ -116,7 +124,7 @@ class Power(Mechanism):
         target = s.base_power * np.sqrt(s.resources / s.base_resources) * lv.power_factor
         s.power = np.clip(s.power + p.power_rate * (target - s.power), 0.001, 1.0)
         self.voice(s, lv)
-        felt = np.where(s.present, np.minimum(s.voice, 1.0), 0.0)
+        felt = np.where(s.present, self.felt(s), 0.0)
         n_present = segment_sum(s.present.astype(float), t.mem_org, t.n)
         seen = n_present > 0
         obs = segment_sum(felt, t.mem_org, t.n) / np.maximum(n_present, 1.0)

@@ -36,7 +36,8 @@ def asymmetric_update(
     trust: np.ndarray, good: np.ndarray, bad: np.ndarray, gain: np.ndarray | float, loss: float
 ) -> np.ndarray:
     """Trust after ``good`` good experiences then ``bad`` breaches (counts may be fractional)."""
-    t = 1.0 - (1.0 - trust) * (1.0 - gain) ** good
+    # Written as T + (1 - T)(...) so that no experience leaves trust exactly unchanged.
+    t = trust + (1.0 - trust) * (1.0 - (1.0 - gain) ** good)
     return t * (1.0 - loss) ** bad
 
 

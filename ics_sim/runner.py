@@ -1,0 +1,51 @@
+"""Running replicates: many seeds of one scenario as one batched computation.
+
+:func:`simulate` steps all replicates together (a leading array axis), which gives exactly
+the numbers that running each seed alone gives, faster. It returns a tidy long table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .composition import Composition
+from .engine import Engine, Intervention
+from .model import resolve_composition
+from .outcomes import OUTCOMES
+
+
+def simulate(
+    seeds: Sequence[int],
+    weeks: int,
+    *,
+    ics: str | Composition | None = None,
+    counts: Mapping[str, int] | None = None,
+    mechanisms_off: Iterable[str] = (),
+    interventions: Iterable[Intervention] = (),
+    progress: Callable[[int], None] | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Outcomes of one replicate per seed: columns replicate, seed, week, then the outcomes."""
+    if weeks < 0:
+        raise ValueError("weeks must be >= 0")
+    comp = resolve_composition(ics, counts)
+    engine = Engine(comp, list(seeds), params, mechanisms_off, interventions)
+    rows = [engine.outcomes()]
+    for _ in range(weeks):
+        engine.step()
+        rows.append(engine.outcomes())
+        if progress is not None:
+            progress(1)
+    R, W = len(engine.seeds), weeks + 1
+    data: dict[str, np.ndarray] = {
+        "replicate": np.repeat(np.arange(R), W),
+        "seed": np.repeat(np.array(engine.seeds, dtype=np.int64), W),
+        "week": np.tile(np.arange(W), R),
+    }
+    for k in OUTCOMES:
+        data[k] = np.stack([r[k] for r in rows], axis=1).ravel()  # (R, W) row-major
+    return pd.DataFrame(data)
