@@ -158,5 +158,11 @@ def parse_kind(name: str) -> Kind:
     }
     key = aliases.get(key, key)
     if key not in KIND_KEYS:
-        raise ValueError(f"unknown organisation kind {name!r}; valid kinds: {', '.join(KIND_KEYS)}")
+        from .errors import ICSSimError
+        from .params import suggest
+
+        raise ICSSimError(
+            f"unknown organisation kind {name!r}{suggest(key, KIND_KEYS)}; valid kinds: "
+            + ", ".join(KIND_KEYS)
+        )
     return Kind[key.upper()]
