@@ -55,6 +55,14 @@ class Organisation(mesa.Agent):
         return float(self.model.engine.state.tenure[0, self.index])
 
     @property
+    def alignment(self) -> float:
+        """Alignment of its aims with the shared purpose of its ICS, in [0, 1]."""
+        from .outcomes import alignment
+
+        eng = self.model.engine
+        return float(alignment(eng.state, eng.ics, eng.n_ics)[0, self.index])
+
+    @property
     def aims(self) -> np.ndarray:
         """The organisation's aims (see ``ics_sim.state.AIM_DIMENSIONS``)."""
         return self.model.engine.state.aims[0, self.index].copy()

@@ -84,6 +84,8 @@ class Composition:
 
     def membership(self) -> tuple[np.ndarray, np.ndarray]:
         """Flat (forum index, organisation index) pairs, sorted by forum."""
+        if not self.forums:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
         f = np.concatenate([np.full(len(fm.members), i) for i, fm in enumerate(self.forums)])
         o = np.concatenate([fm.members for fm in self.forums])
         return f.astype(np.int64), o.astype(np.int64)

@@ -147,3 +147,32 @@ def test_default_ics_runs_a_decade_quickly_enough_to_matter():
     """Not a timing test: a smoke test that 520 weeks complete and stay finite."""
     df = ICSModel(rng=3).run(520)
     assert len(df) == 521 and np.isfinite(df[list(OUTCOMES)].to_numpy()).all()
+
+
+def test_agents_expose_the_state_the_issue_names():
+    a = ICSModel(rng=3).organisations[0]
+    for name in (
+        "power",
+        "resources",
+        "pressure",
+        "capacity",
+        "safety",
+        "orientation",
+        "trust_propensity",
+        "alignment",
+        "tenure_weeks",
+        "system_time",
+    ):
+        assert isinstance(getattr(a, name), float), name
+
+
+def test_degenerate_compositions_run():
+    from ics_sim.composition import Composition
+
+    no_forums = Composition(
+        "no forums", ["a", "b", "c"], np.array([1, 6, 7]), np.array([0, 0, 0]), ["P"], []
+    )
+    no_ties = Composition("no ties", ["a", "b"], np.array([1, 7]), np.array([0, 1]), ["P", "Q"], [])
+    for comp in (no_forums, no_ties):
+        df = ICSModel(rng=1, ics=comp).run(10)
+        assert np.isfinite(df[list(OUTCOMES)].to_numpy()).all()

@@ -192,7 +192,7 @@ class Decisions(Mechanism):
         live = s.prop_value > 0
         s.prop_age = np.where(live, s.prop_age + 1.0, 0.0)
         meets = s.meets
-        if not meets.any():
+        if F == 0 or not meets.any():
             return
         # 1. Table proposals where none is live: proposer drawn in proportion to voice.
         table = meets & ~live
@@ -214,11 +214,7 @@ class Decisions(Mechanism):
         in_forum = consider[:, mf]
         matrix = lv.decision_matrix[:, mf] > 0
         present = in_forum & (s.present | (s.affected & matrix))
-        authority = present & (
-            s.leader_present
-            | (s.affected & matrix)
-            | (u_deleg < p.delegation + lv.delegation[:, mo])
-        )
+        authority = present & (s.leader_present | (u_deleg < p.delegation + lv.delegation[:, mo]))
         is_chair_m = np.arange(M) == s.prop_chair[:, mf]
         chair_org_m = mo[s.prop_chair[:, mf]]
         e_to_chair = t.edge_index(np.broadcast_to(mo, (R, M)), chair_org_m)
@@ -242,7 +238,10 @@ class Decisions(Mechanism):
         # 4. Deferral for deputies without authority.
         aff_present = present & s.affected
         no_auth = self.fsum((aff_present & ~authority).astype(float))
-        deferred = consider & (u_defer < no_auth / np.maximum(self.fsum(aff_present * 1.0), 1))
+        nobody = self.fsum(v) <= 0
+        deferred = consider & (
+            nobody | (u_defer < no_auth / np.maximum(self.fsum(aff_present * 1.0), 1))
+        )
         passed = consider & ~deferred & (support_share >= t.forum_rule - 1e-9)
         overdue = consider & ~passed & (s.prop_age >= p.patience) & (u_hand < p.strong_hand)
         decided = passed | overdue

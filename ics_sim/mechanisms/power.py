@@ -107,6 +107,8 @@ class Power(Mechanism):
     def felt(self, s: State) -> np.ndarray:
         """Each membership's voice relative to the biggest voice in its forum, in [0, 1]."""
         t = self.topo
+        if t.n_forums == 0:
+            return s.voice.copy()
         biggest = np.maximum.reduceat(s.voice, self.starts, axis=1)
         return s.voice / np.maximum(biggest[:, t.mem_forum], 1e-12)
 
