@@ -37,6 +37,13 @@ LEVERS: dict[str, tuple[str, float, str, str]] = {
     "delegation": ("org", 0.0, "decisions", "added chance a deputy may decide"),
     "decision_matrix": ("forum", 0.0, "decisions", "who must be involved is agreed (0 or 1)"),
     "reward": ("org", 0.0, "learning", "reward for collaborative behaviour (its 'currency')"),
+    "development": (
+        "org",
+        0.0,
+        "learning",
+        "share of the gap to a fully collaborative "
+        "orientation closed this week by leadership development",
+    ),
 }
 
 

@@ -67,6 +67,8 @@ OUTCOME_DOCS: dict[str, str] = {
     "system_time": "Mean share of leaders' time spent on system work.",
     "joint_value": "Value of successful joint work this week, per organisation.",
     "transaction_cost": "Mean share of system time lost to transaction costs of low trust.",
+    "collaborative_orientation": "Mean collaborative orientation of leaders (altruism versus "
+    "self-interest, Lessons factor 4).",
 }
 
 OUTCOMES: tuple[str, ...] = tuple(OUTCOME_DOCS)
@@ -122,6 +124,7 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
             "system_time": row_mean(s.system_time),
             "joint_value": t.get("joint_value", np.zeros(R)),
             "transaction_cost": row_mean(s.tc_burden),
+            "collaborative_orientation": row_mean(s.orientation),
         }
     )
     return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}

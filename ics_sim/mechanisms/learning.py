@@ -15,6 +15,10 @@ from the top)::
     orientation_i += imitation_rate * power_j * (o_j - o_i)
                      / (1 + exp(-selection * (payoff_j - payoff_i)))
 
+Development (a leadership programme module) moves a leader's orientation toward collaboration,
+``orientation += development * (1 - orientation)`` (BCL, module two: "developing a
+collaborative leadership mindset"; Miller: development should be "reflective ... and on-going").
+
 Without reward, helping costs and orientation drifts down where partners free-ride (the
 donation game's replicator dynamics); a reward for collaboration (the lever ``reward``) makes it
 the currency.
@@ -75,4 +79,5 @@ class Learning(Mechanism):
         diff = pay[rows, j] - pay
         pull = 1.0 / (1.0 + np.exp(-p.selection * diff))
         delta = p.imitation_rate * s.power[rows, j] * (s.orientation[rows, j] - s.orientation)
-        s.orientation = np.clip(np.where(ok, s.orientation + delta * pull, s.orientation), 0, 1)
+        o = np.where(ok, s.orientation + delta * pull, s.orientation)
+        s.orientation = np.clip(o + lv.development * (1.0 - o), 0.0, 1.0)

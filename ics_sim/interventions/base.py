@@ -1,0 +1,158 @@
+"""What every intervention and shock is: a declared object that sets levers while active.
+
+An intervention has a start week, an optional end week (exclusive), targets (organisations by
+kind, place or name) and its own declared parameters. Each week it is active it sets levers
+(:mod:`ics_sim.levers`) for its targets; it never writes state or an outcome, so with the
+mechanisms it acts through switched off it has no effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..composition import Composition
+from ..errors import ICSSimError
+from ..kinds import parse_kind
+from ..params import Param, resolve, suggest
+from ..rng import Streams
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Organisations an intervention reaches: those matching any kind, place or name given.
+
+    No criteria at all means every organisation.
+    """
+
+    kinds: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Iterable[str]] | Targets | None) -> Targets:
+        if spec is None:
+            return cls()
+        if isinstance(spec, Targets):
+            return spec
+        return cls(**{k: tuple(v) for k, v in spec.items()})
+
+    @property
+    def everyone(self) -> bool:
+        return not (self.kinds or self.places or self.names)
+
+    def mask(self, comp: Composition) -> np.ndarray:
+        """Boolean mask over the composition's organisations; error if nothing matches."""
+        if self.everyone:
+            return np.ones(comp.n, dtype=bool)
+        m = np.zeros(comp.n, dtype=bool)
+        for k in self.kinds:
+            m |= comp.kind == int(parse_kind(k))
+        place_index = {p.lower(): i for i, p in enumerate(comp.place_names)}
+        for p in self.places:
+            if p.lower() not in place_index:
+                raise ICSSimError(
+                    f"targets.places: no place {p!r} in {comp.name}{suggest(p, comp.place_names)}"
+                    f"; places: {', '.join(comp.place_names) or '(none)'}"
+                )
+            m |= comp.place == place_index[p.lower()]
+        names = {n.lower(): i for i, n in enumerate(comp.org_names)}
+        for n in self.names:
+            if n.lower() not in names:
+                raise ICSSimError(
+                    f"targets.names: no organisation {n!r} in {comp.name}"
+                    f"{suggest(n, comp.org_names)}"
+                )
+            m[names[n.lower()]] = True
+        if not m.any():
+            raise ICSSimError(
+                f"targets {self.describe()} match no organisation in {comp.name} "
+                f"(it has: {', '.join(k for k, c in comp.counts().items() if c)})"
+            )
+        return m
+
+    def describe(self) -> str:
+        parts = [
+            f"{k}={list(v)}"
+            for k, v in (("kinds", self.kinds), ("places", self.places), ("names", self.names))
+            if v
+        ]
+        return "{" + ", ".join(parts) + "}" if parts else "everyone"
+
+
+def check_kinds(kinds: Iterable[str]) -> None:
+    for k in kinds:
+        parse_kind(k)  # raises ICSSimError with the valid kinds
+
+
+@dataclass
+class Intervention:
+    """Base class. Subclasses declare the class variables and implement :meth:`act`."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str] = "intervention"  # or "shock"
+    title: ClassVar[str]
+    summary: ClassVar[str]  # plain language, for workshops
+    evidence: ClassVar[str]  # the passage of the source documents it rests on
+    acts_through: ClassVar[tuple[str, ...]]  # mechanisms whose levers it sets
+    params: ClassVar[tuple[Param, ...]] = ()
+    default_targets: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
+    start: int = 0
+    end: int | None = None
+    targets: Targets | Mapping[str, Any] | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise ICSSimError(f"{self.name}: start must be >= 0, got {self.start}")
+        if self.end is not None and self.end <= self.start:
+            raise ICSSimError(f"{self.name}: end ({self.end}) must be after start ({self.start})")
+        self.targets = Targets.of(
+            self.targets if self.targets is not None else self.default_targets
+        )
+        self.p = resolve(self.params, self.settings)
+        self.key = self.key or f"{self.name}@{self.start}"
+        self._engine: Engine | None = None
+
+    def active(self, week: int) -> bool:
+        return week >= self.start and (self.end is None or week < self.end)
+
+    def bind(self, engine: Engine) -> None:
+        """Resolve targets against the engine's composition and open a random stream."""
+        self._engine = engine
+        self.mask = self.targets.mask(engine.composition)
+        self.rng = Streams(engine.seeds, f"intervention/{self.key}")
+        t = engine.topo
+        self.tie_mask = self.mask[t.src] & self.mask[t.dst]
+        member = self.mask[t.mem_org]
+        self.forum_mask = np.bincount(t.mem_forum, weights=member, minlength=t.n_forums) > 0
+
+    def apply(self, engine: Engine, week: int) -> None:
+        if self._engine is not engine:
+            self.bind(engine)
+        if self.active(week):
+            self.act(engine, week - self.start)
+
+    def act(self, engine: Engine, weeks_in: int) -> None:
+        raise NotImplementedError
+
+    # Helpers for subclasses -------------------------------------------------------------
+    def meet(self, engine: Engine, attendance: float, quality: float) -> np.ndarray:
+        """Target leaders meet; each attends with probability ``attendance``.
+
+        Adds ``quality`` contact on every tie between two attendees and returns the (R, N)
+        attendance mask.
+        """
+        t = engine.topo
+        here = self.mask & (self.rng.random(t.n) < attendance)
+        both = here[:, t.src] & here[:, t.dst]
+        engine.levers.extra_contact[both] += quality
+        return here

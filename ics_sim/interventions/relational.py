@@ -1,0 +1,257 @@
+"""Interventions that work on relationships: who meets whom, how, and how they handle conflict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..params import Param
+from .base import Intervention
+
+
+class BigBreakfast(Intervention):
+    name = "big_breakfast"
+    title = "Big breakfast"
+    summary = (
+        "An informal breakfast, 8 to 10am, hosted by a VCSE body and paid for by a statutory "
+        "one, open to leaders from every sector. People get to know each other in a relaxed "
+        "setting, sometimes with a topic ('the big think about x')."
+    )
+    evidence = (
+        "Practice 1: 'hosting our big breakfast between 8.00am and 10.00am. One of the VCSE "
+        "organisations would host it and one of the statutory organisations would pay for it "
+        "... This informal breakfast space enabled different people with different views to "
+        "come together in a relaxed setting'."
+    )
+    acts_through = ("contact", "safety")
+    params = (
+        Param("every", 2, 1, 52, "weeks", "Weeks between breakfasts.", "assumption", integer=True),
+        Param(
+            "attendance",
+            0.6,
+            0.0,
+            1.0,
+            "probability",
+            "Chance a target leader comes.",
+            "assumption",
+        ),
+        Param(
+            "quality",
+            0.6,
+            0.0,
+            5.0,
+            "contact units",
+            "Value of meeting at breakfast (informal, in person).",
+            "Practice 2; as informal_quality",
+        ),
+        Param(
+            "safety",
+            0.05,
+            0.0,
+            1.0,
+            "safety",
+            "Lift to attendees' safety target while the breakfasts run.",
+            "Practice 1: 'a relaxed setting'",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        if weeks_in % self.p.every == 0:
+            self.meet(engine, self.p.attendance, self.p.quality)
+        engine.levers.safety_boost[:, self.mask] += self.p.safety
+
+
+class OpenSpace(Intervention):
+    name = "open_space"
+    title = "Open space: meetings with no agenda"
+    summary = (
+        "Leaders meet with no agenda and no papers, to talk and understand each other's "
+        "reality; disagreements come out and get explored rather than restated."
+    )
+    evidence = (
+        "Practice 2: 'holding meetings where there is no agenda and no papers ... they have got "
+        "much better at working through the complexity of issues'; Lessons factor 2: released "
+        "'from a list of a dozen agenda items allowed them to explore, disagree and have time to "
+        "find new solutions'."
+    )
+    acts_through = ("contact", "conflict")
+    params = (
+        Param(
+            "every",
+            6,
+            1,
+            52,
+            "weeks",
+            "Weeks between sessions (Lessons: 'every six weeks').",
+            "Lessons factor 2",
+            integer=True,
+        ),
+        Param(
+            "attendance",
+            0.7,
+            0.0,
+            1.0,
+            "probability",
+            "Chance a target leader comes.",
+            "assumption",
+        ),
+        Param(
+            "quality",
+            1.0,
+            0.0,
+            5.0,
+            "contact units",
+            "Value of an afternoon and evening together.",
+            "Lessons factor 2",
+        ),
+        Param(
+            "skill",
+            0.3,
+            0.0,
+            3.0,
+            "skill",
+            "Added skill in naming and working through conflict while sessions run.",
+            "Practice 2",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        if weeks_in % self.p.every == 0:
+            self.meet(engine, self.p.attendance, self.p.quality)
+        engine.levers.conflict_skill[:, self.mask] += self.p.skill
+
+
+class ConflictCoaching(Intervention):
+    name = "conflict_coaching"
+    title = "Conflict coaching"
+    summary = (
+        "Leaders who must make hard decisions together take up coaching and agree principles "
+        "for tough conversations, and protect time to meet. By default: the acute trusts."
+    )
+    evidence = (
+        "Practice 5: 'three hospital chief executives ... protecting time to regularly meet ... "
+        "embarked on some coaching together, to develop some frameworks that will help us get "
+        "through the tough conversations'; 'external facilitation is being used'; 'co-creating "
+        "some principles'."
+    )
+    acts_through = ("conflict", "contact")
+    default_targets = {"kinds": ("acute",)}
+    params = (
+        Param(
+            "skill",
+            1.0,
+            0.0,
+            3.0,
+            "skill",
+            "Added skill in surfacing and resolving conflict.",
+            "Practice 5",
+        ),
+        Param(
+            "every",
+            4,
+            1,
+            52,
+            "weeks",
+            "Weeks between protected meetings.",
+            "assumption",
+            integer=True,
+        ),
+        Param(
+            "quality", 1.0, 0.0, 5.0, "contact units", "Value of a coached meeting.", "assumption"
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.conflict_skill[:, self.mask] += self.p.skill
+        if weeks_in % self.p.every == 0:
+            self.meet(engine, 1.0, self.p.quality)
+
+
+class LeadershipProgramme(Intervention):
+    name = "leadership_programme"
+    title = "Collaborative leadership programme"
+    summary = (
+        "A cohort of at most 16 senior leaders from across the system attends four two-day "
+        "modules over seven to nine months: principles for working together, dialogue skills, "
+        "power and decision-making, collective impact."
+    )
+    evidence = (
+        "BCL (2023 page): 'The programme will run over seven months and comprises four modules "
+        "– each will be two days long. There will be a maximum of 16 participants.' BCL (STP "
+        "era): 'over nine months'. Practice, Where next: joint programmes 'build the "
+        "foundations for healthier relationships'."
+    )
+    acts_through = ("contact", "learning", "conflict")
+    params = (
+        Param(
+            "cohort",
+            16,
+            1,
+            16,
+            "leaders",
+            "Leaders in the cohort (at most 16), drawn at random from the targets.",
+            "BCL: 'a maximum of 16 participants'",
+            integer=True,
+        ),
+        Param(
+            "months",
+            7,
+            7,
+            9,
+            "months",
+            "Length of the programme.",
+            "BCL: seven (2023) or nine (STP era) months",
+            integer=True,
+        ),
+        Param(
+            "modules", 4, 1, 8, "modules", "Number of modules.", "BCL: four modules", integer=True
+        ),
+        Param(
+            "quality",
+            3.0,
+            0.0,
+            10.0,
+            "contact units",
+            "Value of a two-day module together.",
+            "assumption",
+        ),
+        Param(
+            "development",
+            0.15,
+            0.0,
+            1.0,
+            "share",
+            "Share of the gap to a fully collaborative orientation closed by one module.",
+            "BCL module two: 'developing a collaborative leadership mindset'",
+        ),
+        Param(
+            "skill",
+            0.3,
+            0.0,
+            3.0,
+            "skill",
+            "Lasting added skill in dialogue and conflict.",
+            "BCL module one: 'shift stuck patterns of behaviour'",
+        ),
+    )
+
+    def bind(self, engine):
+        super().bind(engine)
+        idx = np.flatnonzero(self.mask)
+        keys = self.rng.random(len(idx))  # (R, k): each replicate draws its own cohort
+        size = min(self.p.cohort, len(idx))
+        chosen = np.argsort(keys, axis=1, kind="stable")[:, :size]
+        self.cohort = np.zeros((len(engine.seeds), engine.topo.n), dtype=bool)
+        np.put_along_axis(self.cohort, idx[chosen], True, axis=1)
+        length = round(self.p.months * 52 / 12)
+        self.module_weeks = {
+            round(i * length / max(self.p.modules - 1, 1)) for i in range(self.p.modules)
+        }
+
+    def act(self, engine, weeks_in):
+        t, lv = engine.topo, engine.levers
+        if weeks_in in self.module_weeks:
+            both = self.cohort[:, t.src] & self.cohort[:, t.dst]
+            lv.extra_contact[both] += self.p.quality
+            lv.development[self.cohort] += self.p.development
+        if weeks_in >= min(self.module_weeks):
+            lv.conflict_skill[self.cohort] += self.p.skill

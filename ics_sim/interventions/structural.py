@@ -1,0 +1,210 @@
+"""Interventions that change how the system is organised: purpose, decisions, power, rewards."""
+
+from __future__ import annotations
+
+from ..params import Param
+from .base import Intervention
+
+
+class SharedPurpose(Intervention):
+    name = "shared_purpose"
+    title = "Agree a clear shared purpose"
+    summary = (
+        "Partners agree a short, clear purpose that says why they work together and what on, "
+        "and keep using it: aims converge, and they stop collaborating on everything."
+    )
+    evidence = (
+        "Practice 3: 'a shared purpose should succinctly capture the essence of why "
+        "organisations or groups are working together' (Canterbury: 'a connected system "
+        "centred around people'); without one, 'a lot of time, money and energy may be used "
+        "with little gain'. Lessons factor 1."
+    )
+    acts_through = ("purpose", "joint_work")
+    params = (
+        Param(
+            "anchor",
+            0.03,
+            0.0,
+            1.0,
+            "share/week",
+            "Weekly pull of the agreed purpose on adopters' aims (the narrative).",
+            "Practice 3: 'the narrative is about partnership'",
+        ),
+        Param(
+            "clarity",
+            1.0,
+            0.0,
+            1.0,
+            "share",
+            "How clearly the purpose says what to "
+            "collaborate on (0: 'a statement full of compromises').",
+            "Practice 3",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.purpose_anchor[:, self.mask] += self.p.anchor
+        engine.levers.purpose_clarity[:, self.mask] += self.p.clarity
+
+
+class DecisionMatrix(Intervention):
+    name = "decision_matrix"
+    title = "Decision-making matrix"
+    summary = (
+        "A matrix agreed by all partners says who must be involved in which decisions, so "
+        "affected organisations are at the table and decisions stop going back and forth."
+    )
+    evidence = (
+        "Practice 6: 'One ICS is developing a decision-making matrix that considers who needs "
+        "to be involved in what decisions to ensure greater transparency'; otherwise decisions "
+        "'go back and forth between the various groups'."
+    )
+    acts_through = ("decisions",)
+
+    def act(self, engine, weeks_in):
+        engine.levers.decision_matrix[:, self.forum_mask] = 1.0
+
+
+class DelegatedAuthority(Intervention):
+    name = "delegated_authority"
+    title = "Delegated authority to whoever attends"
+    summary = (
+        "Partners agree that whoever attends a neighbourhood, place or system meeting may "
+        "decide, so deputies no longer stall decisions."
+    )
+    evidence = (
+        "Practice 6: 'some ICSs have agreed a principle beforehand that delegated "
+        "decision-making powers are given automatically to whoever attends ... so that "
+        "decisions can be made in a timely manner'."
+    )
+    acts_through = ("decisions",)
+    params = (
+        Param(
+            "delegation",
+            0.7,
+            0.0,
+            1.0,
+            "probability",
+            "Added chance a deputy may decide.",
+            "Practice 6",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.delegation[:, self.mask] += self.p.delegation
+
+
+class PowerSharing(Intervention):
+    name = "power_sharing"
+    title = "Share power in forums"
+    summary = (
+        "Forums balance voice: a rotating chair, 'equal-size dots', naming the power "
+        "differences in the room. Smaller partners get a real say."
+    )
+    evidence = (
+        "Practice 4: 'Most of us wanted equal-size dots and a network that holds them all "
+        "together'; Lessons factor 3: 'acknowledging the perceived power differentials in the "
+        "room at the outset'."
+    )
+    acts_through = ("power",)
+    params = (
+        Param(
+            "equalisation",
+            0.4,
+            0.0,
+            1.0,
+            "share",
+            "Added power-sharing level of the forums the targets sit in.",
+            "Practice 4",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.power_equalisation[:, self.forum_mask] += self.p.equalisation
+
+
+class RewardCollaboration(Intervention):
+    name = "reward_collaboration"
+    title = "Reward collaborative behaviour"
+    summary = (
+        "Leaders at the top make collaboration the currency: collaborative behaviour is "
+        "visibly recognised and rewarded, so others learn it."
+    )
+    evidence = (
+        "Practice 3: 'people will emulate the behaviours that are rewarded. It must start from "
+        "the top'; Practice, Where next: 'collaborative behaviours need to be rewarded'."
+    )
+    acts_through = ("learning",)
+    params = (
+        Param(
+            "reward",
+            0.5,
+            0.0,
+            5.0,
+            "payoff",
+            "Reward for a fully collaborative orientation, in donation-game payoff units.",
+            "Practice 3",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.reward[:, self.mask] += self.p.reward
+
+
+class CollaborateSelectively(Intervention):
+    name = "collaborate_selectively"
+    title = "Collaborate selectively"
+    summary = (
+        "Partners decide what not to collaborate on: joint work starts only where there is a "
+        "real collaborative advantage, ending the endless meetings."
+    )
+    evidence = (
+        "Practice, Where next: 'too often, people ... are trying to collaborate on everything "
+        "and are ending up in endless meetings'; systems 'need to be more realistic and "
+        "discerning about when to collaborate and when not to'."
+    )
+    acts_through = ("joint_work",)
+    params = (
+        Param(
+            "min_advantage",
+            0.35,
+            0.0,
+            1.0,
+            "advantage",
+            "Least collaborative advantage worth a joint project.",
+            "Practice, Introduction (Huxham and Vangen 2005)",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        lv = engine.levers.selectivity
+        lv[:, self.mask] = max(self.p.min_advantage, 0.0)
+
+
+class SuccessionPlanning(Intervention):
+    name = "succession_planning"
+    title = "Succession planning"
+    summary = (
+        "Organisations plan who follows their leaders and hand on relationships, so a "
+        "departure does not reset years of trust-building."
+    )
+    evidence = (
+        "Miller, To conclude: 'succession planning is rarely done but is vital to avoid "
+        "dependency on one or two individuals'; Lessons (Canterbury): 'continuity in the "
+        "leadership community, familiarity developed over many years'."
+    )
+    acts_through = ("turnover",)
+    params = (
+        Param(
+            "handover",
+            0.6,
+            0.0,
+            1.0,
+            "share",
+            "Added share of relationships handed on to a successor.",
+            "Miller",
+        ),
+    )
+
+    def act(self, engine, weeks_in):
+        engine.levers.succession[:, self.mask] += self.p.handover
