@@ -210,7 +210,12 @@ class Scenario(_Strict):
 
     def engine(self, seeds: list[int]) -> Engine:
         """An engine running this scenario for the given seeds (targets checked here)."""
-        comp = self.composition()
+        try:
+            comp = self.composition()
+        except ScenarioError:
+            raise
+        except ICSSimError as err:
+            raise ScenarioError(self._source, "ics", str(err)) from None
         events = self.create_events()
         eng = Engine(comp, seeds, self.parameters, self.mechanisms_off, events)
         for (path, _), ev in zip(self.events(), events, strict=True):

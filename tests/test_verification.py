@@ -112,3 +112,23 @@ def test_asymmetric_trust_through_the_trust_mechanism():
         trust_mech.step(s, eng.levers, 0)
         weeks += 1
     assert weeks == 11
+
+
+def test_donation_game_replicator_through_the_learning_mechanism():
+    """Well mixed, no reciprocity: x(t) = x0 e^-ct / (1 - x0 + x0 e^-ct); 0.549147 at t=20."""
+    c, x0 = 0.1, 0.9
+    eng = Engine(
+        clique(4), [2],
+        {"warmup_weeks": 0, "learning_rate": 1.0, "imitation_rate": 0.0},
+        mechanisms_off=all_but("learning"),
+    )
+    (learning,) = eng.mechanisms
+    s = eng.state
+    s.orientation[:] = x0
+    for _ in range(20):
+        s.workload[:] = 1.0  # everyone plays every week (well mixed)
+        s.payoff[:] = -c  # helping costs c and brings nothing back
+        learning.step(s, eng.levers, 0)
+    expected = x0 * np.exp(-c * 20) / (1 - x0 + x0 * np.exp(-c * 20))
+    assert expected == pytest.approx(0.549147, abs=5e-7)
+    assert np.abs(s.orientation - expected).max() < 1e-12

@@ -101,6 +101,9 @@ class Intervention:
     summary: ClassVar[str]  # plain language, for workshops
     evidence: ClassVar[str]  # the passage of the source documents it rests on
     acts_through: ClassVar[tuple[str, ...]]  # mechanisms whose levers it sets
+    #: (outcome, +1 or -1): what the documents claim it does to the system, tested against the
+    #: baseline with the same seeds.
+    claims: ClassVar[tuple[tuple[str, int], ...]] = ()
     params: ClassVar[tuple[Param, ...]] = ()
     default_targets: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 

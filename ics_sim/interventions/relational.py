@@ -23,6 +23,11 @@ class BigBreakfast(Intervention):
         "come together in a relaxed setting'."
     )
     acts_through = ("contact", "safety")
+    claims = (
+        ("relationships", +1),
+        ("cross_sector_trust", +1),
+        ("safety", +1),
+    )
     params = (
         Param("every", 2, 1, 52, "weeks", "Weeks between breakfasts.", "assumption", integer=True),
         Param(
@@ -74,6 +79,10 @@ class OpenSpace(Intervention):
         "find new solutions'."
     )
     acts_through = ("contact", "conflict")
+    claims = (
+        ("relationships", +1),
+        ("conflict_health", +1),
+    )
     params = (
         Param(
             "every",
@@ -134,6 +143,10 @@ class ConflictCoaching(Intervention):
         "some principles'."
     )
     acts_through = ("conflict", "contact")
+    claims = (
+        ("conflict_health", +1),
+        ("conflicts_festering", -1),
+    )
     default_targets = {"kinds": ("acute",)}
     params = (
         Param(
@@ -181,6 +194,10 @@ class LeadershipProgramme(Intervention):
         "foundations for healthier relationships'."
     )
     acts_through = ("contact", "learning", "conflict")
+    claims = (
+        ("collaborative_orientation", +1),
+        ("cross_sector_trust", +1),
+    )
     params = (
         Param(
             "cohort",

@@ -23,6 +23,10 @@ class FinancialSqueeze(Shock):
         "lack of resources, staff and leaders will revert into their organisational silos'."
     )
     acts_through = ("pressure",)
+    claims = (
+        ("system_time", -1),
+        ("collaboration_index", -1),
+    )
     params = (Param("cut", 0.15, 0.0, 1.0, "share", "Real-terms cut to income.", "assumption"),)
 
     def act(self, engine, weeks_in):
@@ -39,6 +43,10 @@ class WorkforceShortage(Shock):
         "social care'."
     )
     acts_through = ("pressure",)
+    claims = (
+        ("system_time", -1),
+        ("collaboration_index", -1),
+    )
     params = (
         Param("pressure", 0.15, 0.0, 1.0, "pressure", "Added operational pressure.", "assumption"),
         Param("capacity", 0.05, 0.0, 1.0, "share", "Capacity for system work lost.", "assumption"),
@@ -59,6 +67,7 @@ class WinterPressure(Shock):
         "pressures'."
     )
     acts_through = ("pressure",)
+    claims = (("system_time", -1),)
     default_targets = {"kinds": ("acute", "ambulance", "primary_care", "community")}
     params = (
         Param("pressure", 0.2, 0.0, 1.0, "pressure", "Added pressure in winter.", "assumption"),
@@ -102,6 +111,7 @@ class IndustrialAction(Shock):
         "and care system, including nurses and paramedics taking part in industrial action'."
     )
     acts_through = ("pressure", "contact")
+    claims = (("shared_decisions", -1),)
     default_targets = {"kinds": NHS_PROVIDERS}
     params = (
         Param(
@@ -132,6 +142,7 @@ class LeadershipChurn(Shock):
         "frequently'; model notes, mechanism 11."
     )
     acts_through = ("turnover",)
+    claims = (("relationships", -1),)
     params = (
         Param(
             "factor",
@@ -161,6 +172,10 @@ class ProviderCollaborative(Shock):
         "necessarily be supportive of system working ... There is a chess game going on'."
     )
     acts_through = ("power", "contact")
+    claims = (
+        ("power_gini", +1),
+        ("power_sharing", -1),
+    )
     default_targets = {"kinds": ("acute",)}
     params = (
         Param(
@@ -207,6 +222,10 @@ class BlameCulture(Shock):
         "in means that some NHS leaders do not feel safe enough to fully participate'."
     )
     acts_through = ("safety",)
+    claims = (
+        ("safety", -1),
+        ("unsafe_share", +1),
+    )
     default_targets = {"kinds": ("icb", *NHS_PROVIDERS, "primary_care")}
     params = (
         Param("safety", 0.2, 0.0, 1.0, "safety", "Drop in the safety targets feel.", "assumption"),

@@ -20,6 +20,7 @@ class SharedPurpose(Intervention):
         "with little gain'. Lessons factor 1."
     )
     acts_through = ("purpose", "joint_work")
+    claims = (("shared_purpose", +1),)
     params = (
         Param(
             "anchor",
@@ -60,6 +61,7 @@ class DecisionMatrix(Intervention):
         "'go back and forth between the various groups'."
     )
     acts_through = ("decisions",)
+    claims = (("shared_decisions", +1),)
 
     def act(self, engine, weeks_in):
         engine.levers.decision_matrix[:, self.forum_mask] = 1.0
@@ -78,6 +80,10 @@ class DelegatedAuthority(Intervention):
         "decisions can be made in a timely manner'."
     )
     acts_through = ("decisions",)
+    claims = (
+        ("decision_latency", -1),
+        ("shared_decisions", +1),
+    )
     params = (
         Param(
             "delegation",
@@ -107,6 +113,10 @@ class PowerSharing(Intervention):
         "room at the outset'."
     )
     acts_through = ("power",)
+    claims = (
+        ("power_sharing", +1),
+        ("power_not_shared_share", -1),
+    )
     params = (
         Param(
             "equalisation",
@@ -135,6 +145,10 @@ class RewardCollaboration(Intervention):
         "the top'; Practice, Where next: 'collaborative behaviours need to be rewarded'."
     )
     acts_through = ("learning",)
+    claims = (
+        ("collaborative_orientation", +1),
+        ("collaboration_index", +1),
+    )
     params = (
         Param(
             "reward",
@@ -164,6 +178,10 @@ class CollaborateSelectively(Intervention):
         "discerning about when to collaborate and when not to'."
     )
     acts_through = ("joint_work",)
+    claims = (
+        ("transaction_cost", -1),
+        ("system_time", +1),
+    )
     params = (
         Param(
             "min_advantage",
@@ -194,6 +212,7 @@ class SuccessionPlanning(Intervention):
         "leadership community, familiarity developed over many years'."
     )
     acts_through = ("turnover",)
+    claims = (("relationships", +1),)
     params = (
         Param(
             "handover",

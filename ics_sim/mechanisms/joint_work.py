@@ -23,8 +23,9 @@ so collaborating on everything spreads it thin. Each side helps with probability
 direct reciprocity pays only when P(meet again) > c/b (Nowak 2006). A project succeeds with
 probability advantage x min quality x share helping x knowledge sharing (safety) x aim
 alignment. A success is a good experience for both (small wins feed trust); a partner who did
-not help while the other did is a breach. Payoffs of the donation game (benefit received minus
-cost of helping) feed the learning mechanism.
+not help while the other did is a breach. What helping is worth to a leader this week,
+``reciprocity * shadow * benefit - cost`` averaged over its projects (the donation game with
+direct reciprocity), feeds the learning mechanism.
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ class JointWork(Mechanism):
             "Nowak 2006 (donation game)",
         ),
         Param("cost", 0.3, 0.0, 5.0, "payoff", "Cost of helping.", "Nowak 2006 (donation game)"),
+        Param(
+            "reciprocity",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of help that partners who stay return (direct reciprocity).",
+            "Nowak 2006; Lessons factor 5",
+        ),
         Param(
             "coop_steepness",
             10.0,
@@ -179,8 +189,10 @@ class JointWork(Mechanism):
         s.good += p.win_evidence * success
         s.bad += p.defection_breach * (s.joint & helps & ~helps[:, rev])
         # Donation game payoffs: benefit when the partner helps, cost when one helps.
-        gained = p.benefit * (s.joint & helps[:, rev]) - p.cost * helps
-        s.payoff = 0.9 * s.payoff + 0.1 * segment_sum(gained.astype(float), src, s.n)
+        # What helping is worth to i this week, over its projects: help returned by partners
+        # who stay (direct reciprocity) minus the cost (the learning mechanism reads this).
+        worth = p.reciprocity * shadow[:, dst] * p.benefit - p.cost
+        s.payoff = segment_sum(np.where(s.joint, worth, 0.0), src, s.n) / np.maximum(projects, 1)
         spend = p.resource_cost * segment_sum(helps.astype(float), src, s.n)
         ret = p.resource_return * segment_sum(np.where(success, value, 0.0), src, s.n)
         s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)

@@ -6,12 +6,23 @@ become a learnt behaviour"; "working collaboratively is much more to do with cul
 expectations set by the exec team"; it is "no good sitting around the partnership table and
 then going back to the organisation and bad-mouthing ... the partnership".
 
-Each week every leader compares itself with one partner it met, chosen at random, and moves its
+Each leader who worked jointly this week reinforces its propensity to help by what helping was
+worth to it (the ``payoff`` set by joint work: returned help minus cost) plus any reward for
+collaborating. Cross learning gives the replicator dynamic (Borgers and Sarin 1997),
+``do/dt = learning_rate * o (1 - o) (payoff + reward)``, integrated exactly over the week::
+
+    delta = learning_rate * (payoff_i + reward_i)
+    o_i  <- o_i e^delta / (1 - o_i + o_i e^delta)
+
+In the well-mixed donation game with no reciprocity (payoff = -c every week) this is exactly
+x(t) = x0 e^(-ct) / (1 - x0 + x0 e^(-ct)) (model notes, section 6).
+
+Then every leader compares itself with one partner it met, chosen at random, and moves its
 collaborative orientation toward the partner's with a pairwise-comparison (Fermi) rule
 (Szabo and Toth 1998; Traulsen et al. 2006), weighted by the partner's power (role modelling
 from the top)::
 
-    payoff_i = smoothed donation-game payoff + reward_i * orientation_i
+    payoff_i = this week's worth of helping + reward_i * orientation_i
     orientation_i += imitation_rate * power_j * (o_j - o_i)
                      / (1 + exp(-selection * (payoff_j - payoff_i)))
 
@@ -38,6 +49,15 @@ class Learning(Mechanism):
     name = "learning"
     title = "Learned collaborative behaviour"
     params = (
+        Param(
+            "learning_rate",
+            0.05,
+            0.0,
+            5.0,
+            "1/payoff/week",
+            "Speed at which a leader's propensity to help follows what helping is worth to it.",
+            "Practice 3: collaboration 'will become a learnt behaviour'; Borgers and Sarin 1997",
+        ),
         Param(
             "imitation_rate",
             0.05,
@@ -75,6 +95,13 @@ class Learning(Mechanism):
         ok = partner >= 0
         j = np.maximum(partner, 0)
         rows = np.arange(s.r)[:, None]
+        # Individual reinforcement: the replicator dynamic of each leader's propensity to
+        # help, integrated exactly over the week (logistic form), for leaders who worked jointly.
+        played = s.workload > 0
+        delta = np.where(played, p.learning_rate * (s.payoff + lv.reward), 0.0)
+        grow = np.exp(delta)
+        s.orientation = s.orientation * grow / (1.0 - s.orientation + s.orientation * grow)
+        # Social learning: imitate a partner met this week, more so a powerful one.
         pay = s.payoff + lv.reward * s.orientation
         diff = pay[rows, j] - pay
         pull = 1.0 / (1.0 + np.exp(-p.selection * diff))
