@@ -107,12 +107,9 @@ class Conflict(Mechanism):
         p, t = self.p, self.topo
         src, dst, rev = t.src, t.dst, t.rev
 
-        def pair_draw() -> np.ndarray:
-            u = self.rng.random(t.e)
-            return np.minimum(u, u[:, rev])
-
-        u_arise, u_fade, u_resolve, u_damage = pair_draw(), pair_draw(), pair_draw(), pair_draw()
-        u_surface = self.rng.random(t.e)
+        u = self.rng.randoms(5, t.e)
+        u_arise, u_fade, u_resolve, u_damage = np.minimum(u[:4], u[:4][:, :, rev])
+        u_surface = u[4]
         c = s.conflict
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill

@@ -140,8 +140,7 @@ class Contact(Mechanism):
         meets = (week % t.forum_period) == t.forum_offset  # (F,)
         s.meets = np.broadcast_to(meets, s.meets.shape).copy()
         M = len(t.mem_org)
-        u_present = self.rng.random(M)
-        u_leader = self.rng.random(M)
+        u_present, u_leader = self.rng.randoms(2, M)
         st = s.system_time[:, t.mem_org]
         p_leader = np.clip(
             p.leader_attendance

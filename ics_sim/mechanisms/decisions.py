@@ -186,8 +186,8 @@ class Decisions(Mechanism):
         p, t = self.p, self.topo
         R, M, F = s.r, len(t.mem_org), t.n_forums
         mf, mo = t.mem_forum, t.mem_org
-        u_chair, u_aff, u_deleg, u_voice = (self.rng.random(M) for _ in range(4))
-        u_value, u_defer, u_hand, u_reopen = (self.rng.random(F) for _ in range(4))
+        u_chair, u_aff, u_deleg, u_voice = self.rng.randoms(4, M)
+        u_value, u_defer, u_hand, u_reopen = self.rng.randoms(4, F)
         noise = self.rng.normal((F, s.aims.shape[-1]))
         live = s.prop_value > 0
         s.prop_age = np.where(live, s.prop_age + 1.0, 0.0)

@@ -162,7 +162,7 @@ class JointWork(Mechanism):
         wants = pref > p.joint_threshold
         bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
         clears = (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
-        u = self.rng.random(t.e)
+        u, u_help, v = self.rng.randoms(3, t.e)
         u = np.minimum(u, u[:, rev])
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
         s.joint = (u < rate) & wants & wants[:, rev] & clears
@@ -172,7 +172,7 @@ class JointWork(Mechanism):
         o = s.orientation
         selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * (shadow * p.benefit - p.cost)))
         p_help = o[:, src] + (1.0 - o[:, src]) * selfish[:, dst]
-        helps = s.joint & (self.rng.random(t.e) < p_help)
+        helps = s.joint & (u_help < p_help)
         both_help = 0.5 * (helps.astype(float) + helps[:, rev])
         share_safe = 0.5 + 0.5 * np.minimum(s.safety[:, src], s.safety[:, dst])
         aligned = 1.0 - np.abs(s.aims[:, src, :] - s.aims[:, dst, :]).mean(axis=-1)
@@ -183,7 +183,6 @@ class JointWork(Mechanism):
             * share_safe
             * aligned
         )
-        v = self.rng.random(t.e)
         v = np.minimum(v, v[:, rev])
         success = s.joint & (v < value)
         s.good += p.win_evidence * success
