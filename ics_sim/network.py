@@ -37,6 +37,7 @@ class Topology:
     forum_rule: np.ndarray  # (F,) share of voice needed to decide
     org_ics: np.ndarray  # (N,) main ICS of each organisation
     n_ics: int
+    keys: np.ndarray  # (E,) sorted src * n + dst, for looking ties up
 
     @property
     def e(self) -> int:
@@ -45,10 +46,10 @@ class Topology:
     def edge_index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Edge ids of the ties i -> j (-1 where there is no tie)."""
         key = np.asarray(i, dtype=np.int64) * self.n + np.asarray(j, dtype=np.int64)
-        keys = self.src.astype(np.int64) * self.n + self.dst
-        pos = np.searchsorted(keys, key)
-        pos = np.minimum(pos, len(keys) - 1)
-        return np.where(keys[pos] == key, pos, -1)
+        if len(self.keys) == 0:
+            return np.full(key.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return np.where(self.keys[pos] == key, pos, -1)
 
 
 def build_topology(comp: Composition) -> Topology:
@@ -101,6 +102,7 @@ def build_topology(comp: Composition) -> Topology:
         forum_rule=np.array([f.rule for f in comp.forums], dtype=float),
         org_ics=comp.ics.astype(np.int64),
         n_ics=len(comp.ics_names),
+        keys=keys.astype(np.int64),
     )
 
 

@@ -7,6 +7,7 @@ one. Mesa agents (:mod:`ics_sim.agents`) are views onto replicate 0.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -248,10 +249,31 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
 
 
 def segment_sum(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
-    """Sum ``values`` (R, K) into ``size`` bins by ``index`` (K,), per replicate: (R, size)."""
+    """Sum ``values`` (R, K) into ``size`` bins by ``index`` (K,), per replicate: (R, size).
+
+    bincount adds in index order, so each replicate's sums are the same whatever R is.
+    """
     R = values.shape[0]
-    flat = (index[None, :] + size * np.arange(R)[:, None]).ravel()
+    if R == 1:
+        return np.bincount(index, weights=values.ravel(), minlength=size)[None]
+    flat = _offsets(index, size, R)
     return np.bincount(flat, weights=values.ravel(), minlength=R * size).reshape(R, size)
+
+
+_OFFSETS: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _offsets(index: np.ndarray, size: int, R: int) -> np.ndarray:
+    """``index`` shifted by ``size`` for each replicate, cached (the cache holds ``index``)."""
+    key = (id(index), index.size, size, R)
+    hit = _OFFSETS.get(key)
+    if hit is not None and hit[0] is index:
+        return hit[1]
+    flat = (index[None, :] + size * np.arange(R)[:, None]).ravel()
+    if len(_OFFSETS) > 256:
+        _OFFSETS.clear()
+    _OFFSETS[key] = (index, flat)
+    return flat
 
 
 def segment_count(mask: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
@@ -267,10 +289,15 @@ def row_sum(values: np.ndarray) -> np.ndarray:
     """
     flat = values.reshape(values.shape[0], -1)
     R, K = flat.shape
-    return np.bincount(np.repeat(np.arange(R), K), weights=flat.ravel().astype(float), minlength=R)
+    return np.bincount(_row_index(R, K), weights=flat.ravel().astype(float), minlength=R)
 
 
 def row_mean(values: np.ndarray) -> np.ndarray:
     """Mean over everything but the replicate axis (see :func:`row_sum`): (R,)."""
     k = values[0].size
     return row_sum(values) / k if k else np.zeros(values.shape[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _row_index(R: int, K: int) -> np.ndarray:
+    return np.repeat(np.arange(R), K)
