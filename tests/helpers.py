@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from ics_sim.composition import CONSENSUS, Composition, Forum
 from ics_sim.mechanisms import MECHANISMS
-
-
-def clique(n: int, kinds: list[int] | None = None) -> Composition:
-    """n organisations that all sit in one forum meeting every week (all pairs tied)."""
-    kinds = kinds if kinds is not None else [1] * n
-    forum = Forum("All", "provider_collaborative", np.arange(n), 1, 0, CONSENSUS)
-    return Composition(
-        name=f"clique of {n}",
-        org_names=[f"Org {i}" for i in range(n)],
-        kind=np.array(kinds),
-        place=np.full(n, -1),
-        place_names=[],
-        forums=[forum],
-    )
+from ics_sim.verification import clique  # noqa: F401  (re-exported for tests)
 
 
 def all_but(*keep: str) -> list[str]:

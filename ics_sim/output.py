@@ -1,0 +1,306 @@
+"""Writing results: atomic file writers, the run manifest and the git revision.
+
+Every writer writes to a temporary file in the destination folder and then moves it into
+place with :func:`os.replace`, which is atomic on POSIX and Windows. An interrupted or failed
+write therefore never leaves a half-written file under the final name: either the old file (if
+any) is still there, or the complete new one is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import platform
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ICSSimError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+MANIFEST_SCHEMA = 1
+
+
+def prepare_dir(path: str | os.PathLike[str]) -> Path:
+    """Create the output folder ``path`` (and its parents) if needed; return it resolved.
+
+    Raises :class:`ICSSimError` when it cannot be created or is not a folder.
+    """
+    out = Path(path).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ICSSimError(f"output folder {str(out)!r} exists and is not a folder") from None
+    except OSError as exc:
+        raise ICSSimError(
+            f"cannot create output folder {str(out)!r}: {exc.strerror or exc}"
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ICSSimError(f"output folder {str(out)!r} is not writable")
+    return out.resolve()
+
+
+def _new_temp(final: Path) -> Path:
+    """Create an empty, uniquely named hidden file next to ``final`` and return its path.
+
+    It is created with mode 0o666 minus the umask, like an ordinary new file (unlike
+    :func:`tempfile.mkstemp`, whose 0o600 would carry over to the final file).
+    """
+    for _ in range(100):
+        tmp = final.with_name(f".{final.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"cannot create a temporary file next to {final}")  # pragma: no cover
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path to write to; on success it replaces ``path`` atomically.
+
+    If the body raises (including KeyboardInterrupt), the temporary file is removed and
+    ``path`` is left as it was.
+
+    >>> with atomic_path("out/table.csv") as tmp:  # doctest: +SKIP
+    ...     df.to_csv(tmp)
+    """
+    final = Path(path)
+    tmp = _new_temp(final)
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        _fsync(final.parent)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line endings) to ``path`` atomically."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``df`` as CSV (no index, full float precision, ``\\n`` endings) atomically.
+
+    Floats are written with enough digits to read back exactly, so the CSV and the Parquet
+    file hold the same numbers, and the same run always gives byte-identical files.
+    """
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            df.to_csv(f, index=False, lineterminator="\n")
+    return Path(path)
+
+
+def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``df`` as Parquet (pyarrow, no index) atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+    return Path(path)
+
+
+def _json_default(obj: Any) -> Any:
+    """Make numpy scalars and arrays, paths and mappings JSON-serialisable."""
+    if hasattr(obj, "tolist"):  # numpy scalar or array
+        return obj.tolist()
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    if isinstance(obj, set | frozenset | tuple):
+        return sorted(obj) if isinstance(obj, set | frozenset) else list(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def _finite(obj: Any) -> Any:
+    """Replace NaN and infinities (not valid JSON) by None, recursively."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
+    """Write ``obj`` as indented, strictly valid JSON atomically."""
+    text = json.dumps(obj, indent=2, default=_json_default, ensure_ascii=False)
+    # Round-trip through json to convert numpy values, then drop non-finite floats.
+    text = json.dumps(_finite(json.loads(text)), indent=2, ensure_ascii=False, allow_nan=False)
+    return write_text(path, text + "\n")
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
+    """Save a matplotlib figure atomically; the format comes from ``path``'s suffix."""
+    final = Path(path)
+    fmt = final.suffix.lstrip(".").lower() or "png"
+    with atomic_path(final) as tmp:
+        # Fixed metadata so the same figure gives the same bytes.
+        metadata = {"Software": None} if fmt == "png" else None
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+    return final
+
+
+def sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file's contents."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def git_revision(where: str | os.PathLike[str] | None = None) -> str | None:
+    """The git commit the code at ``where`` (default: this package) is checked out at.
+
+    Returns None when git is missing, ``where`` is not in a repository, or anything else goes
+    wrong; never raises. A ``+dirty`` suffix marks uncommitted changes to tracked files.
+    """
+    cwd = Path(where) if where is not None else Path(__file__).resolve().parent
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+    def git(*args: str) -> str | None:
+        try:
+            res = subprocess.run(
+                ["git", *args],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return None
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    try:
+        rev = git("rev-parse", "HEAD")
+        if not rev:
+            return None
+        status = git("status", "--porcelain", "--untracked-files=no")
+        return f"{rev}+dirty" if status else rev
+    except Exception:  # noqa: BLE001 - documented to never raise
+        return None
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    """Versions of Python and the libraries that affect the results, and the platform."""
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        **{
+            name: _version(name)
+            for name in ("numpy", "mesa", "pandas", "networkx", "scipy", "matplotlib", "pyarrow")
+        },
+    }
+
+
+def build_manifest(
+    model: Any,
+    *,
+    seed: int,
+    weeks: int,
+    ics: str | None,
+    wall_time: float,
+    files: Mapping[str, str | os.PathLike[str]] | None = None,
+    final: Mapping[str, float] | None = None,
+    command: list[str] | None = None,
+) -> dict[str, Any]:
+    """Everything needed to reproduce and identify a run of ``model`` (an ICSModel).
+
+    Args:
+        model: the model after the run (its parameters and composition are recorded).
+        seed, weeks, ics: as requested (``ics`` None means the built-in default ICS).
+        wall_time: seconds the run took.
+        files: output name -> path; each is recorded with its size and SHA-256.
+        final: outcome name -> value at the last week.
+        command: the command line, e.g. ``sys.argv``.
+    """
+    from . import __version__
+
+    comp = model.composition
+    manifest: dict[str, Any] = {
+        "manifest_schema": MANIFEST_SCHEMA,
+        "package": "ics-sim",
+        "version": __version__,
+        "git_revision": git_revision(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": list(command) if command is not None else None,
+        "seed": int(seed),
+        "weeks": int(weeks),
+        "ics": ics,
+        "composition": {
+            "name": comp.name,
+            "organisations": int(comp.n),
+            "counts": comp.counts(),
+            "provenance": getattr(comp, "provenance", None),
+        },
+        "parameters": dict(model.params),
+        "environment": environment(),
+        "wall_time_seconds": round(float(wall_time), 3),
+    }
+    if final is not None:
+        manifest["final"] = {k: float(v) for k, v in final.items()}
+    if files:
+        manifest["files"] = {
+            name: {
+                "path": Path(p).name,
+                "bytes": Path(p).stat().st_size,
+                "sha256": sha256(p),
+            }
+            for name, p in files.items()
+        }
+    return manifest
+
+
+def argv() -> list[str]:
+    """The command line as typed, with the program name shortened to its file name."""
+    return [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else []
