@@ -437,10 +437,12 @@ def _replicates(rep: Report, base: pd.DataFrame) -> None:
         rep.add(f"| {n} | {stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n):.4f} |")
     rep.add(
         "",
-        "Comparisons between scenarios use common random numbers, so their paired "
-        "differences vary much less than the outcome itself: 10 to 20 replicates usually "
-        "resolve differences of 0.01 in the collaboration index (see the intervals in "
-        "section 3). Scenario files default to 20 replicates; `ics-sim compare` warns when "
-        "an interval is too wide to tell scenarios apart.",
+        "Comparisons between scenarios use common random numbers: replicate r of every "
+        "scenario uses the same seed, so the paired difference has variance "
+        "var_A + var_B - 2 cov(A, B), less than for independent runs by as much as the runs "
+        "stay correlated (about 0.5 for an intervention that reshapes who meets whom, above "
+        "0.9 for one that changes little else; docs/tutorials/04). Scenario files default to "
+        "20 replicates; `ics-sim compare` warns when an interval is too wide to tell "
+        "scenarios apart.",
         "",
     )
