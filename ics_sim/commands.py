@@ -1,0 +1,446 @@
+"""Command-line commands for scenarios: check, schema, list, run a scenario, compare, validate.
+
+Each ``add_*`` function adds one subcommand to the CLI's argparse subparsers and sets ``func``;
+handlers return an exit code and raise :class:`ICSSimError` for input the user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ICSSimError
+from .outcomes import OUTCOMES, PRACTICES
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+# -- progress --------------------------------------------------------------------------------
+@contextmanager
+def progress_bar(total: int, label: str):
+    """A rich progress bar on stderr (plain, unanimated when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+# -- check, schema, list ---------------------------------------------------------------------
+def add_check_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "check",
+        help="validate scenario files without running them",
+        description="Validate scenario files: exit 0 if all are valid, 2 if any "
+        "is not (each problem is printed with its file and field).",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .scenario import load
+
+    bad = 0
+    for f in args.files:
+        try:
+            s = load(f)
+            s.check()
+        except ICSSimError as e:
+            print(f"ics-sim: error: {e}", file=sys.stderr)
+            bad += 1
+        else:
+            events = len(s.interventions) + len(s.shocks)
+            print(
+                f"ok: {f} ({s.name}: {s.weeks} weeks, {s.replicates} replicates, "
+                f"{events} interventions and shocks)"
+            )
+    return 2 if bad else 0
+
+
+def add_schema_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="Print the JSON Schema of scenario files, for editors' "
+        "autocompletion and validation (e.g. YAML language servers).",
+    )
+    p.set_defaults(func=cmd_schema)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .scenario import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def add_list_parser(sub: Any) -> None:
+    p = sub.add_parser("list", help="list scenarios, interventions, shocks and the 42 ICSs")
+    p.add_argument(
+        "what",
+        nargs="?",
+        default="all",
+        choices=["all", "scenarios", "interventions", "shocks", "ics"],
+    )
+    p.add_argument(
+        "--scenarios-dir",
+        type=Path,
+        default=None,
+        help="folder of scenario files (default: ./scenarios or the shipped ones)",
+    )
+    p.set_defaults(func=cmd_list)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    what = args.what
+    if what in ("all", "scenarios"):
+        folder = args.scenarios_dir or next(
+            (d for d in (Path.cwd() / "scenarios", REPO_SCENARIOS) if d.is_dir()), None
+        )
+        t = Table(title=f"Scenarios ({folder})" if folder else "Scenarios (none found)")
+        t.add_column("file")
+        t.add_column("name")
+        t.add_column("description", overflow="fold")
+        if folder:
+            from .scenario import load
+
+            for f in sorted(Path(folder).glob("*.yaml")):
+                try:
+                    s = load(f)
+                    t.add_row(f.name, s.name, " ".join(s.description.split())[:120])
+                except ICSSimError as e:
+                    t.add_row(f.name, "[red]invalid[/red]", str(e))
+        console.print(t)
+    from .interventions import INTERVENTIONS, SHOCKS
+
+    for label, reg in (("interventions", INTERVENTIONS), ("shocks", SHOCKS)):
+        if what in ("all", label):
+            t = Table(title=label.capitalize())
+            for col in ("type", "what it is", "acts through", "parameters (default)"):
+                t.add_column(col, overflow="fold")
+            for name, cls in reg.items():
+                params = ", ".join(f"{p.name} ({p.default:g})" for p in cls.params)
+                t.add_row(name, cls.summary, ", ".join(cls.acts_through), params or "-")
+            console.print(t)
+    if what in ("all", "ics"):
+        from .england import list_icss
+
+        df = list_icss()
+        t = Table(title=f"The {len(df)} integrated care systems of England (--ics CODE)")
+        cols = [c for c in df.columns if df[c].dtype == object][:3]
+        cols += [c for c in df.columns if c not in cols and "pop" in c][:1]
+        for c in cols:
+            t.add_column(c)
+        for row in df[cols].itertuples(index=False):
+            t.add_row(*(f"{v:,}" if isinstance(v, int | np.integer) else str(v) for v in row))
+        console.print(t)
+    return 0
+
+
+# -- run a scenario ----------------------------------------------------------------------------
+def run_scenario_files(args: argparse.Namespace) -> int:
+    """``ics-sim run SCENARIO.yaml``: replicates, tidy outputs, manifest and plots."""
+    from . import output, plots
+    from .model import ICSModel
+    from .runner import run_scenario
+    from .scenario import load
+
+    scn = load(args.scenario)
+    scn.check()
+    reps = args.replicates or scn.replicates
+    weeks = args.weeks if args.weeks is not None else scn.weeks
+    seed = args.seed if args.seed is not None else scn.seed
+    out = output.prepare_dir(args.out)
+    t0 = time.perf_counter()
+    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates") as advance:
+        df = run_scenario(scn, replicates=reps, weeks=weeks, seed=seed, progress=advance)
+    wall = time.perf_counter() - t0
+    files = {
+        "outcomes.parquet": output.write_parquet(df, out / "outcomes.parquet"),
+        "outcomes.csv": output.write_csv(df, out / "outcomes.csv"),
+    }
+    events = [(e.start, e.type.replace("_", " ")) for _, e in scn.events() if e.start > 0]
+    files["outcomes.png"] = output.save_figure(
+        plots.plot_outcomes(df, [*PRACTICES, "collaboration_index"], title=scn.name, events=events),
+        out / "outcomes.png",
+    )
+    for group, names in (
+        ("measures", [k for k in OUTCOMES if k not in PRACTICES and k != "collaboration_index"]),
+    ):
+        files[f"{group}.png"] = output.save_figure(
+            plots.plot_outcomes(df, names, title=f"{scn.name}: measures", events=events),
+            out / f"{group}.png",
+        )
+    med = df.groupby("week")[list(PRACTICES)].median()
+    files["radar.png"] = output.save_figure(
+        plots.plot_radar(
+            med.iloc[-1].to_dict(),
+            med.iloc[0].to_dict(),
+            title=scn.name,
+            now_label=f"Week {weeks} (median)",
+            start_label="Week 0 (median)",
+        ),
+        out / "radar.png",
+    )
+    model = ICSModel(
+        rng=seed,
+        ics=scn.composition(),
+        interventions=scn.create_events(),
+        mechanisms_off=scn.mechanisms_off,
+        **scn.parameters,
+    )
+    pos = plots.network_layout(g0 := model.graph())
+    files["network_start.png"] = output.save_figure(
+        plots.plot_network(g0, title=f"{scn.name}: week 0 (replicate 0)", pos=pos),
+        out / "network_start.png",
+    )
+    model.run(weeks)
+    files["network_end.png"] = output.save_figure(
+        plots.plot_network(model.graph(), title=f"{scn.name}: week {weeks} (replicate 0)", pos=pos),
+        out / "network_end.png",
+    )
+    manifest = {
+        "package": "ics-sim",
+        "version": _version(),
+        "git_revision": output.git_revision(),
+        "command": sys.argv,
+        "scenario_file": str(args.scenario),
+        "scenario": scn.model_dump(mode="json"),
+        "replicates": reps,
+        "weeks": weeks,
+        "seeds": scn.seeds(reps, seed),
+        "parameters": dict(model.params),
+        "composition": {"name": model.composition.name, "counts": model.composition.counts()},
+        "environment": output.environment(),
+        "wall_time_seconds": round(wall, 3),
+        "files": {
+            k: {"bytes": Path(v).stat().st_size, "sha256": output.sha256(v)}
+            for k, v in files.items()
+        },
+    }
+    output.write_json(manifest, out / "manifest.json")
+    last = df[df["week"] == weeks]
+    print(f"{scn.name}: {reps} replicates x {weeks} weeks in {wall:.1f} s")
+    for k in (*PRACTICES, "collaboration_index"):
+        q = last[k].quantile([0.1, 0.5, 0.9])
+        print(f"  {k:22s} {q[0.5]:.3f}  (10-90%: {q[0.1]:.3f}-{q[0.9]:.3f})")
+    print(f"Wrote outcomes, manifest and plots to {out}")
+    return 0
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# -- compare -----------------------------------------------------------------------------------
+def add_compare_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="compare scenarios on the same seeds, with confidence intervals",
+        description="Run scenarios on the same seeds (common random numbers) and report, for "
+        "each outcome at the end and over the run, the paired difference from the first "
+        "scenario with a 95%% confidence interval.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    p.add_argument(
+        "--replicates",
+        type=_positive,
+        default=None,
+        help="replicates per scenario (default: the first file's)",
+    )
+    p.add_argument(
+        "--weeks", type=_positive, default=None, help="weeks (default: the first file's)"
+    )
+    p.add_argument("--seed", type=_seed, default=None, help="seed of replicate 0")
+    p.add_argument("--out", type=Path, default=Path("ics-sim-compare"), help="output folder")
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import output, plots
+    from .compare import paired_differences, replicates_needed
+    from .runner import run_scenario
+    from .scenario import load
+
+    if len(args.scenarios) < 2:
+        raise ICSSimError("compare needs at least two scenario files")
+    scns = [load(f) for f in args.scenarios]
+    for s in scns:
+        s.check()
+    names = [s.name for s in scns]
+    if len(set(names)) < len(names):
+        raise ICSSimError("scenarios to compare must have different names: " + ", ".join(names))
+    reps = args.replicates or scns[0].replicates
+    weeks = args.weeks or scns[0].weeks
+    seed = scns[0].seed if args.seed is None else args.seed
+    out = output.prepare_dir(args.out)
+    frames = []
+    with progress_bar(len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}") as advance:
+        for s in scns:
+            frames.append(
+                run_scenario(s, replicates=reps, weeks=weeks, seed=seed, progress=advance)
+            )
+    table = paired_differences(frames)
+    both = pd.concat(frames, ignore_index=True)
+    output.write_parquet(both, out / "outcomes.parquet")
+    output.write_csv(table, out / "compare.csv")
+    output.save_figure(
+        plots.plot_outcomes(both, [*PRACTICES, "collaboration_index"], title="Scenarios compared"),
+        out / "outcomes.png",
+    )
+    output.save_figure(_forest(table), out / "compare.png")
+    console = Console()
+    console.print(
+        f"[bold]Paired differences from '{names[0]}'[/bold]: {reps} replicates "
+        f"on seeds {seed}-{seed + reps - 1}, {weeks} weeks; 95% intervals."
+    )
+    headline = [*PRACTICES, "collaboration_index"]
+    for name in names[1:]:
+        t = Table(title=f"{name}  minus  {names[0]}")
+        for col in ("outcome", "end: difference [95% CI]", "over the run: difference [95% CI]"):
+            t.add_column(col)
+        sub = table[table["scenario"] == name]
+        for k in OUTCOMES:
+            cells = []
+            for measure in ("end", "run mean"):
+                r = sub[(sub.outcome == k) & (sub.measure == measure)].iloc[0]
+                text = f"{r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+                cells.append(f"[bold]{text}[/bold]" if r.distinguishable else text)
+            t.add_row(k, *cells)
+        console.print(t)
+        wide = []
+        for k in headline:
+            r = sub[(sub.outcome == k) & (sub.measure == "end")].iloc[0]
+            if not r.distinguishable and r.ci_high - r.ci_low > 1e-9:
+                need = replicates_needed(r)
+                wide.append(
+                    f"{k} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+                    + (f" (about {need} replicates)" if need and need > reps else "")
+                )
+        if wide:
+            console.print(
+                f"[yellow]warning:[/yellow] with {reps} replicates the intervals of {name} "
+                f"minus {names[0]} include zero, too wide to tell the scenarios apart on: "
+                + "; ".join(wide)
+                + ". Run more replicates (--replicates)."
+            )
+    console.print(f"Wrote compare.csv, compare.png, outcomes.parquet and outcomes.png to {out}")
+    return 0
+
+
+def _forest(table: pd.DataFrame):
+    from matplotlib.figure import Figure
+
+    end = table[(table.measure == "end") & table.outcome.isin([*PRACTICES, "collaboration_index"])]
+    scenarios = list(dict.fromkeys(end.scenario))
+    fig = Figure(figsize=(8, 1 + 0.35 * len(end)))
+    ax = fig.subplots()
+    y = 0
+    ticks, labels = [], []
+    for i, s in enumerate(scenarios):
+        sub = end[end.scenario == s]
+        for r in sub.itertuples():
+            ax.errorbar(
+                r.difference,
+                y,
+                xerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]],
+                fmt="o",
+                color=f"C{i}",
+            )
+            ticks.append(y)
+            labels.append(r.outcome)
+            y -= 1
+        y -= 0.5
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set(
+        xlabel=f"difference from '{end.baseline.iloc[0]}' at the end, 95% CI",
+        title="Paired differences: " + ", ".join(scenarios),
+    )
+    fig.tight_layout()
+    return fig
+
+
+# -- validate ---------------------------------------------------------------------------------
+def add_validate_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="write the validation report",
+        description="Run verification, calibration, pattern and sensitivity "
+        "checks and write validation.md with plots. Exits 1 if a "
+        "verification case fails.",
+    )
+    p.add_argument("--out", type=Path, default=Path("ics-sim-validation"))
+    p.add_argument("--quick", action="store_true", help="reduced size (as in CI)")
+    p.add_argument(
+        "--sobol", type=Path, default=None, help="results folder of a Sobol sweep to include"
+    )
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate
+
+    say: Callable[[str], None] = lambda m: print(f"validate: {m}...", file=sys.stderr)  # noqa: E731
+    rep = validate(args.out, quick=args.quick, sobol=args.sobol, progress=say)
+    print(f"Wrote {Path(args.out) / 'validation.md'}")
+    if not rep.verification_passed:
+        print("ics-sim: verification FAILED (see the report)", file=sys.stderr)
+        return 1
+    return 0
