@@ -8,7 +8,7 @@ one. Mesa agents (:mod:`ics_sim.agents`) are views onto replicate 0.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -114,7 +114,7 @@ class State:
     aims: np.ndarray  # (R, N, D)
     interests: np.ndarray  # (R, N, D) the organisation's own interest (Friedkin-Johnsen anchor)
     perceived_sharing: np.ndarray  # (R, N) perceived share of voice, in [0, 1]
-    payoff: np.ndarray  # (R, N) recent payoff of collaborative behaviour (for imitation)
+    payoff: np.ndarray  # (R, N) what helping was worth this week (read by learning)
     tc_burden: np.ndarray  # (R, N) share of system time lost to transaction costs
     workload: np.ndarray  # (R, N) joint projects this week
     # ties
@@ -151,15 +151,6 @@ class State:
     @property
     def n(self) -> int:
         return self.kind.shape[0]
-
-    def copy(self) -> State:
-        values = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            values[f.name] = (
-                {k: a.copy() for k, a in v.items()} if isinstance(v, dict) else (v.copy())
-            )
-        return State(**values)
 
 
 def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -> State:
@@ -274,11 +265,6 @@ def _offsets(index: np.ndarray, size: int, R: int) -> np.ndarray:
         _OFFSETS.clear()
     _OFFSETS[key] = (index, flat)
     return flat
-
-
-def segment_count(mask: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
-    """Count true entries of ``mask`` (R, K) per bin of ``index``: (R, size)."""
-    return segment_sum(mask.astype(float), index, size)
 
 
 def row_sum(values: np.ndarray) -> np.ndarray:

@@ -86,11 +86,6 @@ class Targets:
         return "{" + ", ".join(parts) + "}" if parts else "everyone"
 
 
-def check_kinds(kinds: Iterable[str]) -> None:
-    for k in kinds:
-        parse_kind(k)  # raises ICSSimError with the valid kinds
-
-
 @dataclass
 class Intervention:
     """Base class. Subclasses declare the class variables and implement :meth:`act`."""

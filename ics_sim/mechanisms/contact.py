@@ -150,7 +150,7 @@ class Contact(Mechanism):
             1.0,
         )
         forum_meets = s.meets[:, t.mem_forum]
-        s.present = forum_meets & (u_present < max(p.attendance, 0.0))
+        s.present = forum_meets & (u_present < p.attendance)
         s.leader_present = s.present & (u_leader < p_leader)
         # Formal contact: leaders present together, summed over the forums they share.
         quality = p.formal_quality * (1.0 - p.virtual_share * (1.0 - p.virtual_factor))
