@@ -46,8 +46,8 @@ def _seed(text: str) -> int:
 
 # -- progress --------------------------------------------------------------------------------
 @contextmanager
-def progress_bar(total: int, label: str):
-    """A rich progress bar on stderr (plain, unanimated when stderr is not a terminal)."""
+def progress_bar(total: int, label: str, enabled: bool = True):
+    """A rich progress bar on stderr, shown only when enabled and stderr is a terminal."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -66,7 +66,7 @@ def progress_bar(total: int, label: str):
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
-        disable=not console.is_terminal,
+        disable=not (enabled and console.is_terminal),
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n=1: bar.advance(task, n)
@@ -202,8 +202,11 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
     out = output.prepare_dir(args.out)
+    # A folder with a manifest holds one complete run: remove it before writing anything.
+    (out / "manifest.json").unlink(missing_ok=True)
     t0 = time.perf_counter()
-    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates") as advance:
+    show = not getattr(args, "no_progress", False)
+    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", show) as advance:
         df = run_scenario(scn, replicates=reps, weeks=weeks, seed=seed, progress=advance)
     wall = time.perf_counter() - t0
     files = {
@@ -254,7 +257,7 @@ def run_scenario_files(args: argparse.Namespace) -> int:
         "package": "ics-sim",
         "version": _version(),
         "git_revision": output.git_revision(),
-        "command": sys.argv,
+        "command": _command(args),
         "scenario_file": str(args.scenario),
         "scenario": scn.model_dump(mode="json"),
         "replicates": reps,
@@ -277,6 +280,10 @@ def run_scenario_files(args: argparse.Namespace) -> int:
         print(f"  {k:22s} {q[0.5]:.3f}  (10-90%: {q[0.1]:.3f}-{q[0.9]:.3f})")
     print(f"Wrote outcomes, manifest and plots to {out}")
     return 0
+
+
+def _command(args: argparse.Namespace) -> list[str]:
+    return ["ics-sim", *args.argv] if hasattr(args, "argv") else list(sys.argv)
 
 
 def _version() -> str:
@@ -306,6 +313,7 @@ def add_compare_parser(sub: Any) -> None:
     )
     p.add_argument("--seed", type=_seed, default=None, help="seed of replicate 0")
     p.add_argument("--out", type=Path, default=Path("ics-sim-compare"), help="output folder")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     p.set_defaults(func=cmd_compare)
 
 
@@ -331,7 +339,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seed = scns[0].seed if args.seed is None else args.seed
     out = output.prepare_dir(args.out)
     frames = []
-    with progress_bar(len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}") as advance:
+    show = not args.no_progress
+    with progress_bar(len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}", show) as advance:
         for s in scns:
             frames.append(
                 run_scenario(s, replicates=reps, weeks=weeks, seed=seed, progress=advance)

@@ -16,7 +16,6 @@ import os
 import platform
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import metadata
@@ -299,8 +298,3 @@ def build_manifest(
             for name, p in files.items()
         }
     return manifest
-
-
-def argv() -> list[str]:
-    """The command line as typed, with the program name shortened to its file name."""
-    return [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else []
