@@ -1,0 +1,168 @@
+"""Re-measure the calibration of ``safety_base`` and ``power_voice_exponent`` (docs/ODD.md).
+
+Targets, from the survey in Walsh and de Sarandy (2023), "The practice of collaborative
+leadership across health and care services":
+
+- Practice 1: "Half of our survey respondents stated they are working in a system where it is
+  not safe enough to voice a different perspective" -> ``unsafe_share`` about 0.5;
+- Practice 4: "More than 50 per cent of our survey respondents felt that power was not being
+  well shared" -> ``power_not_shared_share`` above 0.5.
+
+Each parameter is scanned with the other at its default, in the baseline (default ICS, no
+intervention), over the same seeds, for 260 weeks after the warm-up; each row gives both
+measures, mean (sd across seeds), at weeks 0, 130 and 260. Selection rules (docs/ODD.md,
+Calibration):
+
+- ``safety_base``: on the coarse grid (multiples of 0.05), the value whose mean unsafe share
+  lies in [0.4, 0.6] at all three weeks, the closest to 0.5 averaged over them if several do;
+  the finer values show how tightly the target pins the parameter.
+- ``power_voice_exponent``: the smallest value whose mean minus one sd of the not-shared share
+  exceeds 0.5 at all three weeks (the survey gives only a lower bound).
+
+Finally the two shares at the defaults are broken down by kind of organisation.
+
+Run: ``.venv/bin/python docs/calibration.py`` (about 20 s). ``--grid`` adds 25 pairs of the two
+parameters (about 25 s more) to show that each measure depends on one of them only;
+``--warmup 156`` repeats everything after a longer warm-up. Exit status 1 if the current
+defaults miss a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+from ics_sim.composition import default
+from ics_sim.engine import Engine, all_params
+from ics_sim.kinds import Kind
+from ics_sim.runner import simulate
+
+SAFETY = (0.55, 0.60, 0.63, 0.64, 0.65, 0.66, 0.67, 0.70, 0.75)
+EXPONENT = (0.5, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.25, 1.5)
+GRID_SAFETY = (0.55, 0.60, 0.65, 0.70, 0.75)  # --grid: every pair of these
+GRID_EXPONENT = (0.7, 0.8, 0.85, 0.9, 1.0)
+MEASURES = ("unsafe_share", "power_not_shared_share")
+ABOUT_HALF = (0.4, 0.6)  # the validation report's tolerance for "about half"
+
+Result = dict[str, np.ndarray]  # measure -> (3 weeks, [mean, sd])
+
+
+def measure(seeds: list[int], weeks: int, **params: float) -> Result:
+    """Mean and sd across seeds of each measure at weeks 0, W/2 and W."""
+    df = simulate(seeds, weeks, **params)
+    out = {}
+    for k in MEASURES:
+        rows = []
+        for w in (0, weeks // 2, weeks):
+            x = df.loc[df["week"] == w, k].to_numpy()
+            rows.append((x.mean(), x.std(ddof=1) if len(x) > 1 else 0.0))
+        out[k] = np.array(rows)
+    return out
+
+
+def safety_ok(m: Result) -> bool:
+    lo, hi = ABOUT_HALF
+    x = m["unsafe_share"][:, 0]
+    return bool(np.all((x >= lo) & (x <= hi)))
+
+
+def power_ok(m: Result) -> bool:
+    x = m["power_not_shared_share"]
+    return bool(np.all(x[:, 0] - x[:, 1] > 0.5))
+
+
+def print_table(title: str, rows: list[tuple[str, Result, str]], weeks: int, ok: str) -> None:
+    ws = (0, weeks // 2, weeks)
+    head = ["value", *(f"{m} w{w}" for m in ("unsafe", "not shared") for w in ws), ok]
+    body = [[v, *(f"{a:.3f} ({s:.3f})" for k in MEASURES for a, s in m[k]), y] for v, m, y in rows]
+    width = [max(len(r[c]) for r in [head, *body]) for c in range(len(head))]
+    print(f"\n{title}")
+    for r in [head, *body]:
+        print("  ".join(c.rjust(w) for c, w in zip(r, width, strict=True)))
+
+
+def by_kind(seeds: list[int], weeks: int, **params: float) -> None:
+    """Share of each kind's organisations below 0.5 in safety and perceived sharing."""
+    comp = default()
+    eng = Engine(comp, seeds, params)
+    snaps = {0: (eng.state.safety.copy(), eng.state.perceived_sharing.copy())}
+    for _ in range(weeks):
+        eng.step()
+    snaps[weeks] = (eng.state.safety.copy(), eng.state.perceived_sharing.copy())
+    head = ["kind", "n", *(f"{m} w{w}" for m in ("unsafe", "not shared") for w in snaps)]
+    body = []
+    for k in Kind:
+        sel = comp.kind == int(k)
+        if sel.any():
+            unsafe = [f"{np.mean(s[:, sel] < 0.5):.2f}" for s, _ in snaps.values()]
+            unshared = [f"{np.mean(p[:, sel] < 0.5):.2f}" for _, p in snaps.values()]
+            body.append([k.key, str(int(sel.sum())), *unsafe, *unshared])
+    width = [max(len(r[c]) for r in [head, *body]) for c in range(len(head))]
+    print("\nAt the defaults, share of each kind below 0.5 (pooled over seeds)")
+    for r in [head, *body]:
+        print("  ".join(c.rjust(w) for c, w in zip(r, width, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, default=10, help="replicates, seeds 1..N (default 10)")
+    ap.add_argument("--weeks", type=int, default=260, help="weeks after warm-up (default 260)")
+    ap.add_argument("--warmup", type=int, default=None, help="warm-up weeks (default: model's)")
+    ap.add_argument("--grid", action="store_true", help="also scan pairs of the two parameters")
+    a = ap.parse_args(argv)
+    seeds = list(range(1, a.seeds + 1))
+    defaults = {p.name: p.default for p in all_params()}
+    sb0, ex0 = defaults["safety_base"], defaults["power_voice_exponent"]
+    base = {} if a.warmup is None else {"warmup_weeks": a.warmup}
+    warmup = defaults["warmup_weeks"] if a.warmup is None else a.warmup
+    t0 = time.perf_counter()
+    print(
+        f"Baseline, default ICS; seeds {seeds[0]}-{seeds[-1]}; {a.weeks} weeks after a "
+        f"{warmup}-week warm-up. Cells: mean (sd across seeds).\n"
+        f"Targets: unsafe share in [{ABOUT_HALF[0]}, {ABOUT_HALF[1]}] (Practice 1, 'half'); "
+        "not-shared share mean - sd > 0.5 (Practice 4, 'more than 50 per cent')."
+    )
+
+    safety = {sb: measure(seeds, a.weeks, **base, safety_base=sb) for sb in SAFETY}
+    rows = [(f"{sb:.2f}", m, "yes" if safety_ok(m) else "no") for sb, m in safety.items()]
+    print_table(f"safety_base (power_voice_exponent = {ex0})", rows, a.weeks, "half unsafe")
+    coarse = [sb for sb in SAFETY if abs(sb * 20 - round(sb * 20)) < 1e-9]
+    fits = [sb for sb in coarse if safety_ok(safety[sb])]
+    pick_sb = min(
+        fits, key=lambda sb: abs(safety[sb]["unsafe_share"][:, 0].mean() - 0.5), default=None
+    )
+    fine = ", ".join(f"{sb:.2f}" for sb in SAFETY if safety_ok(safety[sb])) or "none"
+    print(f"-> coarse grid (step 0.05) picks {pick_sb}; values meeting the target: {fine}")
+
+    power = {ex: measure(seeds, a.weeks, **base, power_voice_exponent=ex) for ex in EXPONENT}
+    rows = [(f"{ex:.2f}", m, "yes" if power_ok(m) else "no") for ex, m in power.items()]
+    print_table(f"power_voice_exponent (safety_base = {sb0})", rows, a.weeks, "> half not shared")
+    pick_ex = min((ex for ex in EXPONENT if power_ok(power[ex])), default=None)
+    print(f"-> smallest exponent meeting the target: {pick_ex}")
+
+    if a.grid:
+        rows = []
+        for sb in GRID_SAFETY:
+            for ex in GRID_EXPONENT:
+                m = measure(seeds, a.weeks, **base, safety_base=sb, power_voice_exponent=ex)
+                rows.append(
+                    (f"{sb:.2f}/{ex:.2f}", m, "yes" if safety_ok(m) and power_ok(m) else "no")
+                )
+        print_table("safety_base/power_voice_exponent pairs", rows, a.weeks, "both")
+
+    by_kind(seeds, a.weeks, **base)
+    m = measure(seeds, a.weeks, **base)
+    good = safety_ok(m) and power_ok(m)
+    print(
+        f"\nDefaults safety_base = {sb0}, power_voice_exponent = {ex0}: "
+        f"{'meet both targets' if good else 'MISS a target'}; the rules pick {pick_sb} and "
+        f"{pick_ex}. ({time.perf_counter() - t0:.0f} s)"
+    )
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
