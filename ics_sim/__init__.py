@@ -1,6 +1,7 @@
 """ics-sim: an agent-based model of collaboration in an English integrated care system."""
 
 from ._version import __version__
+from .api import run
 from .composition import Composition, default, from_counts
 from .engine import Engine, all_params
 from .mechanisms import MECHANISMS
@@ -25,5 +26,6 @@ __all__ = [
     "default",
     "from_counts",
     "parameters",
+    "run",
     "simulate",
 ]

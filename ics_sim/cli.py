@@ -295,6 +295,7 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 
 def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
+    from . import commands_sweep as sw
 
     return [
         add_run,
@@ -302,6 +303,8 @@ def _commands() -> list[Callable[[Any], None]]:
         c.add_check_parser,
         c.add_list_parser,
         c.add_schema_parser,
+        sw.add_sweep_parser,
+        sw.add_analyse_parser,
         c.add_validate_parser,
     ]
 

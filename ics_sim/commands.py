@@ -178,7 +178,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
         df = list_icss()
         t = Table(title=f"The {len(df)} integrated care systems of England (--ics CODE)")
-        cols = [c for c in df.columns if df[c].dtype == object][:3]
+        cols = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])][:3]
         cols += [c for c in df.columns if c not in cols and "pop" in c][:1]
         for c in cols:
             t.add_column(c)

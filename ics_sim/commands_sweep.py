@@ -1,0 +1,129 @@
+"""Command-line commands for experiments: ``ics-sim sweep`` and ``ics-sim analyse``.
+
+Each ``add_*`` function adds one subcommand to the CLI's argparse subparsers and sets ``func``;
+handlers return 0 and raise :class:`ics_sim.errors.ICSSimError` for input the user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def add_sweep_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "sweep",
+        help="run an experiment: a parameter sweep (grid, Latin hypercube, Sobol, Morris)",
+        description="Run every design point of an experiment file, each replicated, on worker "
+        "processes or a Dask cluster. Results are written as they arrive (Parquet files under "
+        "DIR/runs/, with DIR/manifest.json); a sweep that was stopped, even killed, finishes "
+        "with --resume. See docs/experiments.md.",
+    )
+    p.add_argument("experiment", type=Path, metavar="EXPERIMENT.yaml", help="experiment file")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="results folder (default: the experiment's 'out', else results/<experiment name>)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help=f"worker processes (default: one per CPU, here {os.cpu_count()}); 0 runs in this "
+        "process",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
+        "(needs pip install 'ics-sim[distributed]')",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the sweep in the results folder: run only the runs missing there",
+    )
+    p.set_defaults(func=cmd_sweep)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .experiment import load_experiment
+    from .sweep import read_manifest, sweep
+
+    if args.scheduler is not None and args.workers is not None:
+        from .errors import ICSSimError
+
+        raise ICSSimError("give --workers or --scheduler, not both (a cluster has its workers)")
+    loaded = load_experiment(args.experiment)  # errors before any output
+    out = sweep(
+        args.experiment,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        progress=True,
+    )
+    manifest = read_manifest(out)
+    runs = manifest["runs"]
+    done = int(manifest.get("completed_runs", 0))
+    ran = int((manifest.get("sessions") or [{}])[-1].get("runs", 0) or 0)
+    status = "complete" if manifest.get("complete") else "incomplete"
+    print(
+        f"{loaded.spec.name}: {loaded.spec.design} design, {_n(runs['points'], 'point')} x "
+        f"{_n(runs['replicates'], 'replicate')}, {runs['weeks']} weeks\n"
+        f"Ran {ran} runs; {done} of {runs['total']} ({status}) in {_shown(out)}{os.sep}\n"
+        f"Next: ics-sim analyse {_shown(out)}"
+    )
+    return 0
+
+
+def add_analyse_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "analyse",
+        help="analyse a sweep: Sobol or Morris indices, response plots, replicates needed",
+        description="Write CSV tables and PNG plots of a sweep's results to "
+        "RESULTS_DIR/analysis/: Sobol indices (sobol design), Morris mu* and sigma (morris), "
+        "response plots (grid, lhs), and how the confidence interval narrows with replicates.",
+    )
+    p.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep's results folder")
+    p.set_defaults(func=cmd_analyse)
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from .analysis import analyse
+
+    out = analyse(args.results)
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+    lines = [f"Wrote {len(files)} files to {_shown(out)}{os.sep}:"]
+    lines += [f"  {name}" for name in files]
+    print("\n".join(lines))
+    sys.stdout.flush()
+    return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
