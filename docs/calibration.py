@@ -13,9 +13,9 @@ intervention), over the same seeds, for 260 weeks after the warm-up; each row gi
 measures, mean (sd across seeds), at weeks 0, 130 and 260. Selection rules (docs/ODD.md,
 Calibration):
 
-- ``safety_base``: on the coarse grid (multiples of 0.05), the value whose mean unsafe share
-  lies in [0.4, 0.6] at all three weeks, the closest to 0.5 averaged over them if several do;
-  the finer values show how tightly the target pins the parameter.
+- ``safety_base``: on the grid below (steps of 0.01 near the target), the value whose mean
+  unsafe share lies in [0.4, 0.6] at all three weeks, the closest to 0.5 averaged over them if
+  several do; the neighbouring values show how tightly the target pins the parameter.
 - ``power_voice_exponent``: the smallest value whose mean minus one sd of the not-shared share
   exceeds 0.5 at all three weeks (the survey gives only a lower bound).
 
@@ -40,7 +40,7 @@ from ics_sim.engine import Engine, all_params
 from ics_sim.kinds import Kind
 from ics_sim.runner import simulate
 
-SAFETY = (0.55, 0.60, 0.63, 0.64, 0.65, 0.66, 0.67, 0.70, 0.75)
+SAFETY = (0.55, 0.60, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.75)
 EXPONENT = (0.5, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.25, 1.5)
 GRID_SAFETY = (0.55, 0.60, 0.65, 0.70, 0.75)  # --grid: every pair of these
 GRID_EXPONENT = (0.7, 0.8, 0.85, 0.9, 1.0)
@@ -129,13 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     safety = {sb: measure(seeds, a.weeks, **base, safety_base=sb) for sb in SAFETY}
     rows = [(f"{sb:.2f}", m, "yes" if safety_ok(m) else "no") for sb, m in safety.items()]
     print_table(f"safety_base (power_voice_exponent = {ex0})", rows, a.weeks, "half unsafe")
-    coarse = [sb for sb in SAFETY if abs(sb * 20 - round(sb * 20)) < 1e-9]
-    fits = [sb for sb in coarse if safety_ok(safety[sb])]
+    fits = [sb for sb in SAFETY if safety_ok(safety[sb])]
     pick_sb = min(
-        fits, key=lambda sb: abs(safety[sb]["unsafe_share"][:, 0].mean() - 0.5), default=None
+        fits, key=lambda sb: abs(safety[sb]["unsafe_share"].mean() - 0.5), default=None
     )
-    fine = ", ".join(f"{sb:.2f}" for sb in SAFETY if safety_ok(safety[sb])) or "none"
-    print(f"-> coarse grid (step 0.05) picks {pick_sb}; values meeting the target: {fine}")
+    fine = ", ".join(f"{sb:.2f}" for sb in fits) or "none"
+    print(f"-> the rule picks {pick_sb}; values meeting the target: {fine}")
 
     power = {ex: measure(seeds, a.weeks, **base, power_voice_exponent=ex) for ex in EXPONENT}
     rows = [(f"{ex:.2f}", m, "yes" if power_ok(m) else "no") for ex, m in power.items()]

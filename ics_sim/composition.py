@@ -8,7 +8,7 @@ reads a Composition, so users can build their own.
 Forums (Practice, Introduction and Figure 1; model notes section 2): the ICB board, the
 integrated care partnership (ICP), one place partnership per local-authority footprint, and
 provider collaboratives. Each meets on a schedule and decides by a rule (Practice 6; Choi and
-Robertson 2014): majority (> 1/2 of voice), supermajority (>= 3/4) or consensus (all).
+Robertson 2014): majority (at least 1/2 of voice), supermajority (>= 3/4) or consensus (all).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each kind's defaults are the mean of the distribution its organisations are drawn from at
 initialisation. Where a source document supports a value's *ordering* between kinds, the
-``SOURCES`` table cites it; the exact numbers are assumptions, calibrated in
-``docs/ODD.md`` (section 7) and varied in the sensitivity analysis.
+``SOURCES`` table cites it; the exact numbers are assumptions, listed in
+``docs/evidence.md`` and varied in the sensitivity analysis.
 
 Short names of the sources (see ``docs/evidence.md``):
 

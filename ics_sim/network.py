@@ -43,6 +43,11 @@ class Topology:
     def e(self) -> int:
         return len(self.src)
 
+    def pair(self, u: np.ndarray) -> np.ndarray:
+        """One draw per unordered pair: each tie takes the draw of its lower-index direction,
+        so an event of the pair with probability p happens with probability p (not 2p)."""
+        return np.where(self.src < self.dst, u, u[..., self.rev])
+
     def edge_index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Edge ids of the ties i -> j (-1 where there is no tie)."""
         key = np.asarray(i, dtype=np.int64) * self.n + np.asarray(j, dtype=np.int64)

@@ -110,6 +110,7 @@ class State:
     sharing_trait: np.ndarray  # (R, N)
     sharing: np.ndarray  # (R, N) disposition to share power this week
     tenure: np.ndarray  # (R, N) weeks the current leader has been in post
+    hazard: np.ndarray  # (R, N) weekly chance the leader leaves (0 if turnover is off)
     leader_changes: np.ndarray  # (R, N)
     aims: np.ndarray  # (R, N, D)
     interests: np.ndarray  # (R, N, D) the organisation's own interest (Friedkin-Johnsen anchor)
@@ -206,6 +207,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         sharing_trait=sharing,
         sharing=sharing.copy(),
         tenure=tenure,
+        hazard=zeros_n.copy(),
         leader_changes=zeros_n.copy(),
         aims=aims,
         interests=aims.copy(),

@@ -108,7 +108,7 @@ class Conflict(Mechanism):
         src, dst, rev = t.src, t.dst, t.rev
 
         u = self.rng.randoms(5, t.e)
-        u_arise, u_fade, u_resolve, u_damage = np.minimum(u[:4], u[:4][:, :, rev])
+        u_arise, u_fade, u_resolve, u_damage = t.pair(u[:4])
         u_surface = u[4]
         c = s.conflict
         meet = (s.contact > 0) | s.joint

@@ -158,7 +158,7 @@ class Contact(Mechanism):
         formal = quality * segment_sum(both.astype(float), t.pair_edge, t.e)
         # Informal contact between leaders of the same place, symmetric in the pair.
         u = self.rng.random(t.e)
-        u = np.minimum(u, u[:, t.rev])
+        u = t.pair(u)
         rate = p.informal_rate * np.sqrt(s.system_time[:, t.src] * s.system_time[:, t.dst])
         informal = np.where(t.same_place & (u < rate), p.informal_quality, 0.0)
         s.contact = formal + informal + lv.extra_contact

@@ -13,13 +13,15 @@ Lessons factor 1: confidence "based on tangible accomplishments achieved togethe
 Partner preference mixes trust and expected gain (Klos and Nooteboom 2001)::
 
     pref_ij = trust_weight * brokered_ij + (1 - trust_weight) * advantage_ij * shadow_j
-    shadow_j = exp(-hazard_j * shadow_horizon)          (chance the partner's leader stays)
+    shadow_j = exp(-hazard_j * shadow_horizon)   (chance the partner's leader stays; hazard_j
+                                                  as set by the turnover mechanism, 0 if off)
 
 A pair starts a project this week with probability ``joint_rate * sqrt(st_i st_j)`` if both
 prefer each other above ``joint_threshold`` and the advantage clears any selectivity. Projects
 share the leaders' system time (quality = min(1, system_time / (projects * joint_time_cost))),
 so collaborating on everything spreads it thin. Each side helps with probability
-``orientation + (1 - orientation) * logistic(coop_steepness * (shadow * benefit - cost))``:
+``orientation + (1 - orientation) * logistic(coop_steepness * (reciprocity * shadow * benefit
+- cost))``:
 direct reciprocity pays only when P(meet again) > c/b (Nowak 2006). A project succeeds with
 probability advantage x min quality x share helping x knowledge sharing (safety) x aim
 alignment. A success is a good experience for both (small wins feed trust); a partner who did
@@ -156,21 +158,21 @@ class JointWork(Mechanism):
     def step(self, s: State, lv: Levers, week: int) -> None:
         p, t = self.p, self.topo
         src, dst, rev = t.src, t.dst, t.rev
-        hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * s.pressure)
-        shadow = np.exp(-hazard * p.shadow_horizon)
+        shadow = np.exp(-s.hazard * p.shadow_horizon)  # the turnover mechanism's hazard
         pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow[:, dst]
         wants = pref > p.joint_threshold
         bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
         clears = (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
         u, u_help, v = self.rng.randoms(3, t.e)
-        u = np.minimum(u, u[:, rev])
+        u = t.pair(u)
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
         s.joint = (u < rate) & wants & wants[:, rev] & clears
         projects = segment_sum(s.joint.astype(float), src, s.n)
         s.workload = projects
         quality = np.minimum(1.0, s.system_time / np.maximum(projects * p.joint_time_cost, 1e-12))
         o = s.orientation
-        selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * (shadow * p.benefit - p.cost)))
+        worth_j = p.reciprocity * shadow * p.benefit - p.cost  # helping a partner j who stays
+        selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * worth_j))
         p_help = o[:, src] + (1.0 - o[:, src]) * selfish[:, dst]
         helps = s.joint & (u_help < p_help)
         both_help = 0.5 * (helps.astype(float) + helps[:, rev])
@@ -183,7 +185,7 @@ class JointWork(Mechanism):
             * share_safe
             * aligned
         )
-        v = np.minimum(v, v[:, rev])
+        v = t.pair(v)
         success = s.joint & (v < value)
         s.good += p.win_evidence * success
         s.bad += p.defection_breach * (s.joint & helps & ~helps[:, rev])

@@ -19,7 +19,7 @@ x(t) = x0 e^(-ct) / (1 - x0 + x0 e^(-ct)) (model notes, section 6).
 
 Then every leader compares itself with one partner it met, chosen at random, and moves its
 collaborative orientation toward the partner's with a pairwise-comparison (Fermi) rule
-(Szabo and Toth 1998; Traulsen et al. 2006), weighted by the partner's power (role modelling
+(Szabo and Toke 1998; Traulsen et al. 2006), weighted by the partner's power (role modelling
 from the top)::
 
     payoff_i = this week's worth of helping + reward_i * orientation_i

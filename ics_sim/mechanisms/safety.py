@@ -36,7 +36,7 @@ class Safety(Mechanism):
     params = (
         Param(
             "safety_base",
-            0.65,
+            0.67,
             0.0,
             1.0,
             "safety",

@@ -8,7 +8,8 @@ to avoid dependency on one or two individuals". Model notes, mechanism 11: "a ne
 personal familiarity; organisational trust partly remains".
 
 Each week a leader leaves with hazard ``turnover_hazard * (1 + pressure_hazard * pressure)``
-(times any shock's factor). The successor starts with tenure 0, a fresh collaborative
+(times any shock's factor); the hazard is kept in the state, where joint work reads it as the
+shadow of the future. The successor starts with tenure 0, a fresh collaborative
 orientation drawn for the kind, familiarity on every tie in and out reduced to the share the
 succession plan hands on, and trust moved part way back to the organisational trust the tie
 started from (the personal part of trust leaves with the leader)::
@@ -79,6 +80,7 @@ class Turnover(Mechanism):
         p, t = self.p, self.topo
         s.tenure += 1.0
         hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * s.pressure) * lv.hazard_factor
+        s.hazard = hazard
         u = self.rng.random(s.n)
         fresh = self.kind_orientation[s.kind] * (1.0 + 0.1 * self.rng.normal(s.n))
         leaves = u < hazard
