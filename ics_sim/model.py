@@ -38,6 +38,8 @@ def resolve_composition(
         return default()
     from . import england
 
+    if str(ics).lower() == "england":
+        return england.england()
     return england.from_icb(str(ics))
 
 
@@ -46,8 +48,8 @@ class ICSModel(mesa.Model):
 
     Args:
         rng: seed (an int) or numpy Generator; one seed drives every random stream.
-        ics: an ICB code (ODS ``QOX`` or ONS ``E54000040``) or name, a Composition, or None
-            for the default ICS.
+        ics: an ICB code (ODS ``QOX`` or ONS ``E54000040``) or name, ``"england"`` for all 42
+            ICSs in one model, a Composition, or None for the default ICS.
         counts: organisations of each kind, e.g. ``{"acute": 2, "vcse": 10, ...}``.
         mechanisms_off: names of mechanisms to switch off (see ``ics_sim.MECHANISMS``).
         interventions: objects with ``apply(engine, week)`` that set levers.
