@@ -440,8 +440,8 @@ def _replicates(rep: Report, base: pd.DataFrame) -> None:
         "Comparisons between scenarios use common random numbers: replicate r of every "
         "scenario uses the same seed, so the paired difference has variance "
         "var_A + var_B - 2 cov(A, B), less than for independent runs by as much as the runs "
-        "stay correlated (about 0.5 for an intervention that reshapes who meets whom, above "
-        "0.9 for one that changes little else; docs/tutorials/04). Scenario files default to "
+        "stay correlated (about 0.35 for an intervention that reshapes who meets whom, "
+        "about 0.75 for one that changes less; docs/tutorials/04). Scenario files default to "
         "20 replicates; `ics-sim compare` warns when an interval is too wide to tell "
         "scenarios apart.",
         "",
