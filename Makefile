@@ -1,7 +1,8 @@
 # Set-up and checks for ics-sim. Needs only python3 (>= 3.11) and make.
 #
 #   make run    create .venv, install ics-sim, run the model (ARGS="--weeks 520 --seed 2")
-#   make test   create .venv, install with test extras, lint and run every test
+#   make test   create .venv, install with test extras, lint, run every test, the quick
+#               validation report (fails if a verification case fails) and the docs build
 #
 # The virtualenv is reused; the package is reinstalled when pyproject.toml changes.
 
@@ -46,6 +47,8 @@ test: $(STAMP)
 	@status=0; $(BIN)/python -m pytest -q -m "slow or not slow" || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
+	$(BIN)/ics-sim validate --quick --out $(VENV)/validation-quick
+	$(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
