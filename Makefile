@@ -48,7 +48,7 @@ test: $(STAMP)
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 	$(BIN)/ics-sim validate --quick --out $(VENV)/validation-quick
-	$(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
