@@ -296,6 +296,7 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
     from . import commands_sweep as sw
+    from .dashboard.launch import add_dashboard_parser
 
     return [
         add_run,
@@ -306,6 +307,7 @@ def _commands() -> list[Callable[[Any], None]]:
         sw.add_sweep_parser,
         sw.add_analyse_parser,
         c.add_validate_parser,
+        add_dashboard_parser,
     ]
 
 

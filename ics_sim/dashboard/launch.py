@@ -1,0 +1,260 @@
+"""``ics-sim dashboard [SCENARIO.yaml] [--port N] [--host 127.0.0.1]``: start the workshop
+dashboard and print its address.
+
+The dashboard is a Solara app (:mod:`ics_sim.dashboard.app`) served on this machine. It needs
+no network at all: the browser's assets come from the ``solara-assets`` package, and Solara's
+telemetry is switched off. It listens on 127.0.0.1 (this computer only) unless ``--host``
+says otherwise.
+
+Wire it into the CLI with :func:`add_dashboard_parser`; ``python -m ics_sim.dashboard`` runs
+the same command on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ICSSimError
+
+#: The Solara app module the server runs.
+APP_MODULE = "ics_sim.dashboard.app"
+#: Environment variable through which the scenario file reaches the app.
+SCENARIO_ENV = "ICS_SIM_DASHBOARD_SCENARIO"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: How long to wait for the server to answer before saying it is ready (seconds).
+START_TIMEOUT = 120.0
+
+#: Environment every dashboard server runs with: no telemetry, no Solara banner.
+SERVER_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+    "SOLARA_THEME_SHOW_BANNER": "false",
+    "SOLARA_THEME_TITLE": "ICS collaboration dashboard",
+    "SOLARA_THEME_LOADER": "plain",
+}
+
+INSTALL_HINT = (
+    "the dashboard needs its optional dependencies; install them with "
+    "pip install 'ics-sim[dashboard]'"
+)
+
+
+class _Usage(ICSSimError):
+    """A bad option value (reported like any other user error)."""
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
+    return value
+
+
+def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``dashboard`` subcommand to an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "dashboard",
+        help="start the workshop dashboard in a web browser",
+        description="Start the interactive workshop dashboard and print its address: open it "
+        "in a web browser on this computer. It works with no internet connection. Each "
+        "browser tab runs its own copy of the model. Press Ctrl-C to stop it.",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="SCENARIO.yaml",
+        help="scenario file to open first (validated before the server starts); the "
+        "scenarios folder and England's 42 ICSs can be chosen in the dashboard too",
+    )
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        metavar="N",
+        help=f"port to listen on (default {DEFAULT_PORT})",
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        metavar="ADDRESS",
+        help=f"address to listen on (default {DEFAULT_HOST}: this computer only; "
+        "0.0.0.0 lets other computers on the network open it)",
+    )
+    p.set_defaults(func=cmd_dashboard)
+    return p
+
+
+def check_scenario(path: Path) -> Path:
+    """Validate the scenario file (ICSSimError if it is not valid); its absolute path."""
+    from ..scenario import load
+
+    scn = load(path)
+    scn.check()  # the ICS exists and the targets match
+    return Path(path).resolve()
+
+
+def check_dependencies() -> None:
+    """ICSSimError unless Solara and its offline assets are installed."""
+    import importlib.util
+
+    missing = [m for m in ("solara", "solara_assets") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ICSSimError(f"{INSTALL_HINT} (missing: {', '.join(missing)})")
+
+
+def check_port(host: str, port: int) -> None:
+    """ICSSimError if something already listens on ``host:port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+                raise ICSSimError(
+                    f"port {port} on {host} is already in use (is a dashboard already "
+                    f"running?); choose another with --port, e.g. --port {port + 1}"
+                ) from None
+            raise ICSSimError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+
+
+def url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The command that runs the Solara server."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+    ]
+
+
+def server_env(scenario: Path | None, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: ``base`` (default: this process's) with telemetry off and
+    the scenario's path."""
+    env = dict(os.environ if base is None else base)
+    env.update(SERVER_ENV)
+    # Solara warns on every page load over plain http that a cookie falls back to
+    # samesite=lax: expected on this computer, and alarming in a facilitator's terminal.
+    quiet = "ignore:Cookies with samesite=none:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
+    env.pop(SCENARIO_ENV, None)
+    if scenario is not None:
+        env[SCENARIO_ENV] = str(scenario)
+    return env
+
+
+def wait_until_listening(host: str, port: int, proc: subprocess.Popen, timeout: float) -> bool:
+    """True once ``host:port`` accepts connections; False if the server exits or time runs
+    out."""
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((target, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Validate, start the server, print the address, and serve until Ctrl-C."""
+    scenario = check_scenario(args.scenario) if args.scenario is not None else None
+    check_dependencies()
+    check_port(args.host, args.port)
+    address = url(args.host, args.port)
+    print(f"ics-sim dashboard: starting at {address} (press Ctrl-C to stop)", flush=True)
+    if not is_loopback(args.host):
+        print(
+            f"ics-sim dashboard: listening on {args.host}: other computers on the network can "
+            "open it too",
+            flush=True,
+        )
+    proc = subprocess.Popen(server_command(args.host, args.port), env=server_env(scenario))
+
+    def forward(signum: int, _frame: Any) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        if wait_until_listening(args.host, args.port, proc, START_TIMEOUT):
+            print(f"ics-sim dashboard: ready; open {address} in a web browser", flush=True)
+        return _exit_code(proc.wait())
+    except KeyboardInterrupt:
+        return _stop(proc)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    """After Ctrl-C (which the server got too): let it finish, then make sure it has."""
+    try:
+        proc.wait(timeout=10)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    print("ics-sim dashboard: stopped", flush=True)
+    return 0
+
+
+def _exit_code(code: int) -> int:
+    # Stopped by a signal we forwarded (negative code): a normal stop.
+    return 0 if code < 0 else code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m ics_sim.dashboard [SCENARIO.yaml] [--port N] [--host ADDRESS]``."""
+    parser = argparse.ArgumentParser(prog="ics-sim")
+    sub = parser.add_subparsers(dest="command")
+    add_dashboard_parser(sub)
+    args = parser.parse_args(["dashboard", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return int(args.func(args))
+    except ICSSimError as e:
+        print(f"ics-sim: error: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
