@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import ICSSimError
+from .progress import progress_bar
 
 PROG = "ics-sim"
 DEFAULT_WEEKS = 260
@@ -125,43 +126,6 @@ def add_run(sub: Any) -> None:
     p.set_defaults(func=cmd_run)
 
 
-def _progress(enabled: bool, total: int):
-    """A rich progress bar on stderr (weeks done, rate, time left), or a no-op."""
-    import contextlib
-
-    if not enabled or total <= 0 or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} weeks/s" if speed else "", style="progress.data.speed")
-
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("weeks"),
-        Rate(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def _make_model(seed: int, ics: str | None):
     from .model import ICSModel
 
@@ -200,12 +164,9 @@ def run_single(args: argparse.Namespace) -> int:
     graph_start = model.graph()
 
     t0 = time.perf_counter()
-    with _progress(not args.no_progress, args.weeks) as bar:
-        if bar is None:
-            df = model.run(args.weeks)
-        else:
-            task = bar.add_task(model.composition.name, total=args.weeks)
-            df = model.run(args.weeks, progress=lambda k: bar.advance(task, k))
+    label = model.composition.name
+    with progress_bar(args.weeks, label, "weeks", not args.no_progress) as advance:
+        df = model.run(args.weeks, progress=advance)
     wall = time.perf_counter() - t0
     graph_end = model.graph()
 

@@ -11,7 +11,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pandas as pd
 
 from .errors import ICSSimError
 from .outcomes import OUTCOMES, PRACTICES
+from .progress import progress_bar
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -42,34 +42,6 @@ def _seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
-
-
-# -- progress --------------------------------------------------------------------------------
-@contextmanager
-def progress_bar(total: int, label: str, enabled: bool = True):
-    """A rich progress bar on stderr, shown only when enabled and stderr is a terminal."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not (enabled and console.is_terminal),
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n=1: bar.advance(task, n)
 
 
 # -- check, schema, list ---------------------------------------------------------------------
@@ -206,7 +178,7 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     (out / "manifest.json").unlink(missing_ok=True)
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
-    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", show) as advance:
+    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", "weeks", show) as advance:
         df = run_scenario(scn, replicates=reps, weeks=weeks, seed=seed, progress=advance)
     wall = time.perf_counter() - t0
     files = {
@@ -340,7 +312,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = output.prepare_dir(args.out)
     frames = []
     show = not args.no_progress
-    with progress_bar(len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}", show) as advance:
+    with progress_bar(
+        len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}", "weeks", show
+    ) as advance:
         for s in scns:
             frames.append(
                 run_scenario(s, replicates=reps, weeks=weeks, seed=seed, progress=advance)

@@ -50,6 +50,7 @@ import numpy as np
 from . import output
 from .errors import ICSSimError
 from .experiment import Loaded, apply, check_points, load_experiment, scenario_data
+from .progress import progress_bar
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -538,43 +539,6 @@ def _tasks(loaded: Loaded, design: np.ndarray, done: set) -> Iterator[Task]:
             )
 
 
-@contextlib.contextmanager
-def _progress(enabled: bool, total: int, done: int, label: str):
-    """A rich progress bar on stderr (runs done, runs/s, ETA) when it is a terminal."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.1f} runs/s" if speed else "", style="progress.data.speed")
-
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        Rate(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not (enabled and console.is_terminal),
-    ) as bar:
-        task = bar.add_task(label, total=total, completed=done)
-        yield lambda n: bar.advance(task, n)
-
-
 def sweep(
     experiment_path: str | Path,
     out: str | Path | None = None,
@@ -627,7 +591,7 @@ def sweep(
         writer = _Writer(out_dir, loaded, design, max(parts, default=-1) + 1)
         t0 = time.perf_counter()
         label = loaded.spec.name[:40]
-        with _progress(progress, total, len(done), label) as advance:
+        with progress_bar(total, label, "runs", progress, len(done)) as advance:
             try:
                 _drive(pool, _tasks(loaded, design, done), writer, advance)
             except BrokenProcessPool:

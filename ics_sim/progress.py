@@ -1,0 +1,51 @@
+"""One progress bar for every long command: done/total, rate, elapsed and time left.
+
+Drawn with rich on stderr, and only when stderr is a terminal, so logs and CI output stay
+clean. Used as ``with progress_bar(total, label, "weeks") as advance: ... advance(n)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def progress_bar(
+    total: int, label: str, unit: str, enabled: bool = True, done: int = 0
+) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; a no-op unless enabled, total > 0 and stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.1f} {unit}/s" if speed else "", style="progress.data.speed")
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        Rate(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not (enabled and total > 0 and console.is_terminal),
+    ) as bar:
+        task = bar.add_task(label, total=total, completed=done)
+        yield lambda n=1: bar.advance(task, n)
