@@ -130,7 +130,6 @@ class State:
     good: np.ndarray  # (R, E) good experiences this week (applied by the trust mechanism)
     bad: np.ndarray  # (R, E) breaches this week
     conflict: np.ndarray  # (R, E) int8: 0 none, 1 latent (festering), 2 surfaced
-    conflict_age: np.ndarray  # (R, E)
     # forums and memberships
     meets: np.ndarray  # (R, F) bool: the forum met this week
     present: np.ndarray  # (R, M) someone from the organisation attends this week
@@ -226,7 +225,6 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         good=zeros_e.copy(),
         bad=zeros_e.copy(),
         conflict=np.zeros((R, E), dtype=np.int8),
-        conflict_age=zeros_e.copy(),
         meets=np.zeros((R, F), dtype=bool),
         present=np.zeros((R, M), dtype=bool),
         leader_present=np.zeros((R, M), dtype=bool),

@@ -138,7 +138,6 @@ class Conflict(Mechanism):
         new[arise] = LATENT
         new[named] = SURFACED
         new[resolved | faded] = NONE
-        s.conflict_age = np.where(new == NONE, 0.0, s.conflict_age + 1.0)
         s.conflict = new
         n_res = row_sum(resolved) / 2.0
         ema = s.tally.get("resolved_recent", np.zeros(s.r))
