@@ -277,11 +277,11 @@ class Decisions(Mechanism):
         e = np.maximum(e_to_chair, 0)
         ev_good = p.decision_evidence * agree
         ev_bad = p.exclusion_breach * (left_out | overruled)
-        rev_e = t.rev[e]
-        for r in range(R):  # scatter per replicate (R is small); no loop over organisations
-            np.add.at(s.good[r], e[r], ev_good[r])
-            np.add.at(s.good[r], rev_e[r], ev_good[r])
-            np.add.at(s.bad[r], e[r], ev_bad[r])
+        flat = (e + t.e * np.arange(R)[:, None]).ravel()  # (replicate, tie) as one index
+        flat_rev = (t.rev[e] + t.e * np.arange(R)[:, None]).ravel()
+        np.add.at(s.good.reshape(-1), flat, ev_good.ravel())
+        np.add.at(s.good.reshape(-1), flat_rev, ev_good.ravel())
+        np.add.at(s.bad.reshape(-1), flat, ev_bad.ravel())
         latent = silent_dissent & has_edge & ~is_chair_m
         if latent.any() and "conflict" not in self.off:
             rr, mm = np.nonzero(latent)
