@@ -9,6 +9,7 @@ inside a weekly tick.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -46,15 +47,34 @@ class Topology:
     def pair(self, u: np.ndarray) -> np.ndarray:
         """One draw per unordered pair: each tie takes the draw of its lower-index direction,
         so an event of the pair with probability p happens with probability p (not 2p)."""
-        return np.where(self.src < self.dst, u, u[..., self.rev])
+        return u[..., self.pair_draw]
+
+    @cached_property
+    def pair_draw(self) -> np.ndarray:
+        """(E,) the tie whose draw each tie uses: itself if src < dst, else its reverse."""
+        return np.where(self.src < self.dst, np.arange(self.e), self.rev)
 
     def edge_index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Edge ids of the ties i -> j (-1 where there is no tie)."""
-        key = np.asarray(i, dtype=np.int64) * self.n + np.asarray(j, dtype=np.int64)
+        i = np.asarray(i, dtype=np.int64)
+        j = np.asarray(j, dtype=np.int64)
+        if self._edge_table is not None:
+            return self._edge_table[i, j]
+        key = i * self.n + j
         if len(self.keys) == 0:
             return np.full(key.shape, -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
         return np.where(self.keys[pos] == key, pos, -1)
+
+    @cached_property
+    def _edge_table(self) -> np.ndarray | None:
+        """Dense (N, N) table of edge ids for systems small enough (up to 4,096 organisations,
+        64 MB): a lookup instead of a binary search. None for larger systems."""
+        if self.n > 4096:
+            return None
+        table = np.full((self.n, self.n), -1, dtype=np.int64 if self.e >= 2**31 else np.int32)
+        table[self.src, self.dst] = np.arange(self.e)
+        return table
 
 
 def build_topology(comp: Composition) -> Topology:

@@ -41,7 +41,10 @@ class Streams:
         """
         if len(self.gens) == 1:
             return self.gens[0].random((k, size))[:, None, :]
-        return np.stack([g.random((k, size)) for g in self.gens], axis=1)
+        out = np.empty((len(self.gens), k, size))
+        for g, o in zip(self.gens, out, strict=True):
+            g.random((k, size), out=o)
+        return out.transpose(1, 0, 2)
 
     def normal(self, shape: int | tuple[int, ...]) -> np.ndarray:
         if len(self.gens) == 1:

@@ -7,8 +7,7 @@ one. Mesa agents (:mod:`ics_sim.agents`) are views onto replicate 0.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -143,6 +142,8 @@ class State:
     affected: np.ndarray  # (R, M) the membership's organisation is affected by the proposal
     # flows and smoothed measures, per replicate
     tally: dict[str, np.ndarray]
+    # values derived from state and shared by several mechanisms in a tick (see aim_gap)
+    derived: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def r(self) -> int:
@@ -239,6 +240,36 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     )
 
 
+def aim_gap(s: State, topo: Topology) -> np.ndarray:
+    """Mean absolute difference of the two sides' aims on every tie: (R, E).
+
+    Several mechanisms read it each week; it is computed once per value of ``s.aims`` (which
+    the purpose mechanism replaces, never mutates) and kept while that array is current.
+    """
+    hit = s.derived.get("aim_gap")
+    if hit is not None and hit[0] is s.aims:
+        return hit[1]
+    gap = mean_abs_gap(s.aims, topo.src, s.aims, topo.dst)
+    s.derived["aim_gap"] = (s.aims, gap)
+    return gap
+
+
+def by_dim(x: np.ndarray) -> list[np.ndarray]:
+    """The last axis of ``x`` (R, K, D) as D contiguous (R, K) arrays (fast to gather from)."""
+    return [np.ascontiguousarray(x[..., d]) for d in range(x.shape[-1])]
+
+
+def mean_abs_gap(a: np.ndarray, i: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``np.abs(a[:, i] - b[:, j]).mean(axis=-1)`` for (R, K, D) arrays, bit for bit, summed
+    dimension by dimension on contiguous (R, len(i)) slices: about ten times faster."""
+    a_d, b_d = by_dim(a), by_dim(b)
+    gap = np.abs(np.take(a_d[0], i, axis=1) - np.take(b_d[0], j, axis=1))
+    for x, y in zip(a_d[1:], b_d[1:], strict=True):
+        gap += np.abs(np.take(x, i, axis=1) - np.take(y, j, axis=1))
+    gap /= len(a_d)
+    return gap
+
+
 def segment_sum(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
     """Sum ``values`` (R, K) into ``size`` bins by ``index`` (K,), per replicate: (R, size).
 
@@ -268,22 +299,20 @@ def _offsets(index: np.ndarray, size: int, R: int) -> np.ndarray:
 
 
 def row_sum(values: np.ndarray) -> np.ndarray:
-    """Sum over everything but the replicate axis, in index order: (R,).
+    """Sum over everything but the replicate axis: (R,).
 
-    numpy's pairwise summation groups terms differently for different array shapes, so a batch
-    of replicates would not be bit-identical to single runs; bincount adds sequentially.
+    Each row is summed on its own, so a batch of replicates gives bit for bit what single runs
+    give: counts for boolean arrays, numpy's pairwise sum over each contiguous row otherwise.
     """
     flat = values.reshape(values.shape[0], -1)
-    R, K = flat.shape
-    return np.bincount(_row_index(R, K), weights=flat.ravel().astype(float), minlength=R)
+    if flat.dtype == bool:
+        return np.count_nonzero(flat, axis=1).astype(float)
+    # A C-contiguous row is reduced by one inner loop of its own length, so its sum does not
+    # depend on how many rows there are (checked by tests/test_properties.py).
+    return np.ascontiguousarray(flat, dtype=float).sum(axis=1)
 
 
 def row_mean(values: np.ndarray) -> np.ndarray:
     """Mean over everything but the replicate axis (see :func:`row_sum`): (R,)."""
     k = values[0].size
     return row_sum(values) / k if k else np.zeros(values.shape[0])
-
-
-@functools.lru_cache(maxsize=64)
-def _row_index(R: int, K: int) -> np.ndarray:
-    return np.repeat(np.arange(R), K)

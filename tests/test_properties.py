@@ -10,6 +10,7 @@ from ics_sim import OUTCOMES, PRACTICES, parameters
 from ics_sim.composition import from_counts
 from ics_sim.engine import Engine
 from ics_sim.kinds import KIND_KEYS
+from ics_sim.state import mean_abs_gap, row_sum
 
 PARAMS = {p.name: p for p in parameters()}
 BOUNDED_STATE = (
@@ -110,3 +111,27 @@ def test_batched_replicates_equal_single_runs(c, params, seeds, weeks):
         for rb, rs in zip(batch, single, strict=True):
             for k in OUTCOMES:
                 assert rb[k][r] == rs[k][0], (k, seed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 3000), st.integers(0, 2**32), st.booleans())
+def test_row_sums_do_not_depend_on_the_batch(R, K, seed, as_bool):
+    """Each replicate's sum is what the replicate alone would give, bit for bit."""
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((R, K)) * 10.0 ** rng.uniform(-3, 3, (R, 1))
+    if as_bool:
+        values = values > 0
+    whole = row_sum(values)
+    for r in range(R):
+        assert whole[r] == row_sum(values[r : r + 1])[0]
+    assert np.allclose(whole, values.sum(axis=1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 50), st.integers(1, 400), st.integers(0, 2**32))
+def test_mean_abs_gap_is_the_plain_numpy_expression_bit_for_bit(R, N, K, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.random((R, N, 3)), rng.random((R, N, 3))
+    i, j = rng.integers(0, N, K), rng.integers(0, N, K)
+    expected = np.abs(a[:, i, :] - b[:, j, :]).mean(axis=-1)
+    assert np.array_equal(mean_abs_gap(a, i, b, j), expected)

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, row_sum
+from ..state import State, aim_gap, row_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -111,27 +111,33 @@ class Conflict(Mechanism):
         u_arise, u_fade, u_resolve, u_damage = t.pair(u[:4])
         u_surface = u[4]
         c = s.conflict
+        was_latent, surfaced = c == LATENT, c == SURFACED
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill
+        coached = bool(skill.any())  # with no coaching the skill factors are exactly 1
         # Arise.
+        safety_src, safety_dst = s.safety[:, src], s.safety[:, dst]
         scarcity = 0.5 * (s.pressure[:, src] + s.pressure[:, dst])
-        differ = np.abs(s.aims[:, src, :] - s.aims[:, dst, :]).mean(axis=-1)
+        differ = aim_gap(s, t)
         arise = (c == NONE) & meet & (u_arise < p.conflict_rate * (scarcity + 2.0 * differ))
         # Surface: either side can name it when they meet.
-        p_surface = p.surface_rate * s.safety[:, src] * (1.0 + skill[:, src])
-        named = (c == LATENT) & meet & (u_surface < p_surface)
+        p_surface = p.surface_rate * safety_src
+        if coached:
+            p_surface = p_surface * (1.0 + skill[:, src])
+        named = was_latent & meet & (u_surface < p_surface)
         named = named | named[:, rev]
         # Resolve or damage surfaced conflicts.
         pair_trust = 0.5 * (s.trust + s.trust[:, rev])
-        skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
-        surfaced = c == SURFACED
-        resolved = surfaced & (
-            u_resolve < p.resolve_rate * (0.5 + 0.5 * pair_trust) * (1.0 + skill_pair)
-        )
-        unsafe = 1.0 - np.minimum(s.safety[:, src], s.safety[:, dst])
-        damaged = surfaced & ~resolved & (u_damage < p.damage_rate * unsafe / (1.0 + skill_pair))
-        faded = (c == LATENT) & ~named & (u_fade < p.fade_rate)
-        latent = (c == LATENT) & ~named & ~faded
+        p_resolve = p.resolve_rate * (0.5 + 0.5 * pair_trust)
+        p_damage = p.damage_rate * (1.0 - np.minimum(safety_src, safety_dst))
+        if coached:
+            skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
+            p_resolve = p_resolve * (1.0 + skill_pair)
+            p_damage = p_damage / (1.0 + skill_pair)
+        resolved = surfaced & (u_resolve < p_resolve)
+        damaged = surfaced & ~resolved & (u_damage < p_damage)
+        faded = was_latent & ~named & (u_fade < p.fade_rate)
+        latent = was_latent & ~named & ~faded
         s.bad += p.fester_breach * latent + damaged
         s.good += p.resolution_evidence * resolved
         new = c.copy()

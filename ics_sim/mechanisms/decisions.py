@@ -41,7 +41,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, row_sum, segment_sum
+from ..state import State, by_dim, mean_abs_gap, row_sum, segment_sum
 from .base import Mechanism
 
 EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
@@ -223,7 +223,7 @@ class Decisions(Mechanism):
             has_edge, np.take_along_axis(s.trust, np.maximum(e_to_chair, 0), axis=1), 1.0
         )
         # 3. Stances.
-        fit = 1.0 - np.abs(s.aims[:, mo, :] - s.prop_pos[:, mf, :]).mean(axis=-1)
+        fit = 1.0 - mean_abs_gap(s.aims, mo, s.prop_pos, mf)
         tol = (
             p.accept_tolerance
             + p.trust_tolerance * trust_chair
@@ -248,7 +248,7 @@ class Decisions(Mechanism):
         # 5. Compromise on failed votes.
         failed = consider & ~deferred & ~decided
         w = np.where(present, s.voice, 0.0)
-        room = np.stack([self.fsum(w * s.aims[:, mo, d]) for d in range(s.aims.shape[-1])], -1)
+        room = np.stack([self.fsum(w * np.take(a, mo, axis=1)) for a in by_dim(s.aims)], -1)
         room /= np.maximum(self.fsum(w), 1e-12)[..., None]
         step = p.compromise_step * failed[..., None]
         s.prop_pos = s.prop_pos + step * (room - s.prop_pos)

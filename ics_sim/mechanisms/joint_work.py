@@ -36,7 +36,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, row_sum, segment_sum
+from ..state import State, aim_gap, row_sum, segment_sum
 from .base import Mechanism
 
 
@@ -159,25 +159,28 @@ class JointWork(Mechanism):
         p, t = self.p, self.topo
         src, dst, rev = t.src, t.dst, t.rev
         shadow = np.exp(-s.hazard * p.shadow_horizon)  # the turnover mechanism's hazard
-        pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow[:, dst]
+        shadow_dst = shadow[:, dst]
+        pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow_dst
         wants = pref > p.joint_threshold
-        bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
-        clears = (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
         u, u_help, v = self.rng.randoms(3, t.e)
         u = t.pair(u)
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
-        s.joint = (u < rate) & wants & wants[:, rev] & clears
+        s.joint = (u < rate) & wants & wants[:, rev]
+        bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
+        if bar.any():  # advantage >= 0 always clears a zero bar
+            s.joint &= (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
         projects = segment_sum(s.joint.astype(float), src, s.n)
         s.workload = projects
         quality = np.minimum(1.0, s.system_time / np.maximum(projects * p.joint_time_cost, 1e-12))
-        o = s.orientation
+        o_src = s.orientation[:, src]
         worth_j = p.reciprocity * shadow * p.benefit - p.cost  # helping a partner j who stays
         selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * worth_j))
-        p_help = o[:, src] + (1.0 - o[:, src]) * selfish[:, dst]
+        p_help = o_src + (1.0 - o_src) * selfish[:, dst]
         helps = s.joint & (u_help < p_help)
-        both_help = 0.5 * (helps.astype(float) + helps[:, rev])
+        helped = helps[:, rev]  # the partner helped
+        both_help = 0.5 * (helps.astype(float) + helped)
         share_safe = 0.5 + 0.5 * np.minimum(s.safety[:, src], s.safety[:, dst])
-        aligned = 1.0 - np.abs(s.aims[:, src, :] - s.aims[:, dst, :]).mean(axis=-1)
+        aligned = 1.0 - aim_gap(s, t)
         value = (
             s.advantage
             * np.minimum(quality[:, src], quality[:, dst])
@@ -188,13 +191,14 @@ class JointWork(Mechanism):
         v = t.pair(v)
         success = s.joint & (v < value)
         s.good += p.win_evidence * success
-        s.bad += p.defection_breach * (s.joint & helps & ~helps[:, rev])
+        s.bad += p.defection_breach * (s.joint & helps & ~helped)
         # Donation game payoffs: benefit when the partner helps, cost when one helps.
         # What helping is worth to i this week, over its projects: help returned by partners
         # who stay (direct reciprocity) minus the cost (the learning mechanism reads this).
-        worth = p.reciprocity * shadow[:, dst] * p.benefit - p.cost
+        worth = p.reciprocity * shadow_dst * p.benefit - p.cost
         s.payoff = segment_sum(np.where(s.joint, worth, 0.0), src, s.n) / np.maximum(projects, 1)
         spend = p.resource_cost * segment_sum(helps.astype(float), src, s.n)
-        ret = p.resource_return * segment_sum(np.where(success, value, 0.0), src, s.n)
+        won = np.where(success, value, 0.0)
+        ret = p.resource_return * segment_sum(won, src, s.n)
         s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)
-        s.tally["joint_value"] = 0.5 * row_sum(np.where(success, value, 0.0)) / s.n
+        s.tally["joint_value"] = 0.5 * row_sum(won) / s.n

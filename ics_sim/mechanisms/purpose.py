@@ -28,7 +28,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, segment_sum
+from ..state import State, aim_gap, segment_sum
 from .base import Mechanism
 
 
@@ -60,7 +60,7 @@ class Purpose(Mechanism):
         x = s.aims
         infl = s.trust * exposure
         if p.confidence_bound < 1.0:
-            dist = np.abs(x[:, t.src, :] - x[:, t.dst, :]).mean(axis=-1)
+            dist = aim_gap(s, t)
             infl = np.where(dist <= p.confidence_bound, infl, 0.0)
         total = segment_sum(infl, t.src, t.n)  # (R, N)
         listens = total > 0
@@ -69,7 +69,8 @@ class Purpose(Mechanism):
         weights = infl * scale[:, t.src]  # W_ij for each tie
         pooled = self_w[..., None] * x
         for d in range(x.shape[-1]):
-            pooled[:, :, d] += segment_sum(weights * x[:, t.dst, d], t.src, t.n)
+            x_d = np.ascontiguousarray(x[:, :, d])  # gathers from a contiguous row are faster
+            pooled[:, :, d] += segment_sum(weights * np.take(x_d, t.dst, axis=1), t.src, t.n)
         sus = s.orientation[..., None]
         new = sus * pooled + (1.0 - sus) * s.interests
         a = lv.purpose_anchor

@@ -118,23 +118,24 @@ class Trust(Mechanism):
         out = trust.copy()
         if not low.any() or t.e == 0:
             return out
+        R = trust.shape[0]
         has = t.out_start[1:] > t.out_start[:-1]
         starts = t.out_start[:-1][has]
-        best_t = np.zeros((trust.shape[0], t.n))
+        best_t = np.zeros((R, t.n))
         best_t[:, has] = np.maximum.reduceat(trust, starts, axis=1)
-        is_best = trust >= best_t[:, t.src]
-        broker = np.full((trust.shape[0], t.n), -1, dtype=np.int64)
-        r_idx, e_idx = np.nonzero(is_best)
-        broker[r_idx, t.src[e_idx]] = t.dst[e_idx]
+        # Each truster's most trusted tie (the last of equals): its broker is that tie's trustee.
+        best_e = np.full((R, t.n), -1, dtype=np.int64)
+        r_idx, e_idx = np.nonzero(trust >= best_t[:, t.src])
+        best_e[r_idx, t.src[e_idx]] = e_idx
         r_idx, e_idx = np.nonzero(low)
-        b = broker[r_idx, t.src[e_idx]]
+        e_ib = best_e[r_idx, t.src[e_idx]]
+        b = t.dst[e_ib]
         j = t.dst[e_idx]
-        ok = (b >= 0) & (b != j)
-        r_idx, e_idx, b, j = r_idx[ok], e_idx[ok], b[ok], j[ok]
+        ok = (e_ib >= 0) & (b != j)
+        r_idx, e_idx, e_ib, b, j = r_idx[ok], e_idx[ok], e_ib[ok], b[ok], j[ok]
         e_bj = t.edge_index(b, j)
         has_tie = e_bj >= 0
-        r_idx, e_idx, b, e_bj = r_idx[has_tie], e_idx[has_tie], b[has_tie], e_bj[has_tie]
-        e_ib = t.edge_index(t.src[e_idx], b)
+        r_idx, e_idx, e_ib, e_bj = r_idx[has_tie], e_idx[has_tie], e_ib[has_tie], e_bj[has_tie]
         chain = p.broker_weight * trust[r_idx, e_ib] * trust[r_idx, e_bj]
         out[r_idx, e_idx] = np.maximum(out[r_idx, e_idx], chain)
         return out
