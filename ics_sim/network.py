@@ -83,13 +83,8 @@ def build_topology(comp: Composition) -> Topology:
     mem_forum, mem_org = comp.membership()
     pairs = [_all_ordered_pairs(fm.members) for fm in comp.forums]
     # Same-place ties: organisations serving the same place, and system-wide organisations
-    # with everyone in their ICS.
-    same = (comp.place[:, None] == comp.place[None, :]) & (comp.place[:, None] >= 0)
-    sys_wide = comp.place < 0
-    same |= (sys_wide[:, None] | sys_wide[None, :]) & (comp.ics[:, None] == comp.ics[None, :])
-    np.fill_diagonal(same, False)
-    i, j = np.nonzero(same)
-    pairs.append(np.stack([i, j], axis=1))
+    # with everyone in their ICS. Built group by group, so memory grows with the ties, not N^2.
+    pairs += _same_place_pairs(comp)
     allp = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
     keys = np.unique(allp[:, 0].astype(np.int64) * n + allp[:, 1])
     src, dst = keys // n, keys % n
@@ -121,7 +116,7 @@ def build_topology(comp: Composition) -> Topology:
         pair_edge=pair_edge.astype(np.int64),
         pair_m_src=pm_src_a.astype(np.int64),
         pair_m_dst=pm_dst_a.astype(np.int64),
-        same_place=same[src, dst],
+        same_place=_same_place(comp, src, dst),
         forum_period=np.array([f.period for f in comp.forums], dtype=np.int64),
         forum_offset=np.array([f.offset for f in comp.forums], dtype=np.int64),
         forum_rule=np.array([f.rule for f in comp.forums], dtype=float),
@@ -129,6 +124,30 @@ def build_topology(comp: Composition) -> Topology:
         n_ics=len(comp.ics_names),
         keys=keys.astype(np.int64),
     )
+
+
+def _same_place(comp: Composition, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """(E,) bool: both ends serve the same place, or one is system-wide in the other's ICS."""
+    place, ics = comp.place, comp.ics
+    sys_wide = place < 0
+    same = (place[src] == place[dst]) & ~sys_wide[src]
+    return same | ((sys_wide[src] | sys_wide[dst]) & (ics[src] == ics[dst]))
+
+
+def _same_place_pairs(comp: Composition) -> list[np.ndarray]:
+    """Ordered pairs of organisations tied by place (see :func:`_same_place`)."""
+    idx = np.arange(comp.n)
+    local = idx[comp.place >= 0]
+    order = local[np.argsort(comp.place[local], kind="stable")]
+    bounds = np.flatnonzero(np.diff(comp.place[order])) + 1
+    pairs = [_all_ordered_pairs(g) for g in np.split(order, bounds) if len(g) > 1]
+    for c in np.unique(comp.ics[comp.place < 0]):
+        wide = idx[(comp.place < 0) & (comp.ics == c)]
+        everyone = idx[comp.ics == c]
+        a, b = np.meshgrid(wide, everyone, indexing="ij")
+        off = a != b
+        pairs += [np.stack([a[off], b[off]], axis=1), np.stack([b[off], a[off]], axis=1)]
+    return pairs
 
 
 def _all_ordered_pairs(members: np.ndarray) -> np.ndarray:
