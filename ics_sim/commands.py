@@ -165,7 +165,7 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     """``ics-sim run SCENARIO.yaml``: replicates, tidy outputs, manifest and plots."""
     from . import output, plots
     from .model import ICSModel
-    from .runner import run_scenario
+    from .runner import run_scenario_tables
     from .scenario import load
 
     scn = load(args.scenario)
@@ -179,13 +179,24 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
     with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", "weeks", show) as advance:
-        df = run_scenario(scn, replicates=reps, weeks=weeks, seed=seed, progress=advance)
+        df, df_ics = run_scenario_tables(
+            scn, replicates=reps, weeks=weeks, seed=seed, progress=advance
+        )
     wall = time.perf_counter() - t0
     files = {
         "outcomes.parquet": output.write_parquet(df, out / "outcomes.parquet"),
         "outcomes.csv": output.write_csv(df, out / "outcomes.csv"),
     }
-    events = [(e.start, e.type.replace("_", " ")) for _, e in scn.events() if e.start > 0]
+    if df_ics is not None:  # several ICSs in one model: outcomes per ICS as well
+        files["outcomes_by_ics.parquet"] = output.write_parquet(
+            df_ics, out / "outcomes_by_ics.parquet"
+        )
+        files["outcomes_by_ics.csv"] = output.write_csv(df_ics, out / "outcomes_by_ics.csv")
+        files["by_ics.png"] = output.save_figure(
+            plots.plot_by_ics(df_ics, title=f"{scn.name}: collaboration index by ICS"),
+            out / "by_ics.png",
+        )
+    events = [(e.start, e.type.replace("_", " ")) for _, e in scn.events() if 0 < e.start <= weeks]
     files["outcomes.png"] = output.save_figure(
         plots.plot_outcomes(df, [*PRACTICES, "collaboration_index"], title=scn.name, events=events),
         out / "outcomes.png",
@@ -250,6 +261,15 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     for k in (*PRACTICES, "collaboration_index"):
         q = last[k].quantile([0.1, 0.5, 0.9])
         print(f"  {k:22s} {q[0.5]:.3f}  (10-90%: {q[0.1]:.3f}-{q[0.9]:.3f})")
+    if df_ics is not None:
+        end = df_ics[df_ics["week"] == weeks].groupby("ics")["collaboration_index"].median()
+        end = end.sort_values()
+        print(f"  by ICS (collaboration index, {len(end)} ICSs): highest")
+        for name, v in end[::-1][:3].items():
+            print(f"    {name:30s} {v:.3f}")
+        print("  lowest")
+        for name, v in end[:3].items():
+            print(f"    {name:30s} {v:.3f}")
     print(f"Wrote outcomes, manifest and plots to {out}")
     return 0
 

@@ -101,6 +101,10 @@ class Engine:
         """Every outcome now, one value per replicate."""
         return outcomes.compute(self.state, self.topo, self.ics, self.n_ics)
 
+    def outcomes_by_ics(self) -> dict[str, np.ndarray]:
+        """Every outcome now for each ICS of the system, arrays (R, number of ICSs)."""
+        return outcomes.by_ics(self.state, self.topo)
+
     def run(self, weeks: int) -> dict[str, np.ndarray]:
         """Step ``weeks`` times; each outcome as an array (weeks + 1, R), week 0 first."""
         rows = [self.outcomes()]

@@ -37,6 +37,7 @@ class Topology:
     forum_offset: np.ndarray  # (F,) week of the first meeting
     forum_rule: np.ndarray  # (F,) share of voice needed to decide
     org_ics: np.ndarray  # (N,) main ICS of each organisation
+    forum_ics: np.ndarray  # (F,) ICS each forum belongs to
     n_ics: int
     keys: np.ndarray  # (E,) sorted src * n + dst, for looking ties up
 
@@ -48,6 +49,11 @@ class Topology:
         """One draw per unordered pair: each tie takes the draw of its lower-index direction,
         so an event of the pair with probability p happens with probability p (not 2p)."""
         return u[..., self.pair_draw]
+
+    @cached_property
+    def tie_ics(self) -> np.ndarray:
+        """(E,) the ICS a tie is counted in: its truster's main ICS."""
+        return self.org_ics[self.src]
 
     @cached_property
     def pair_draw(self) -> np.ndarray:
@@ -121,6 +127,7 @@ def build_topology(comp: Composition) -> Topology:
         forum_offset=np.array([f.offset for f in comp.forums], dtype=np.int64),
         forum_rule=np.array([f.rule for f in comp.forums], dtype=float),
         org_ics=comp.ics.astype(np.int64),
+        forum_ics=np.array([f.ics for f in comp.forums], dtype=np.int64),
         n_ics=len(comp.ics_names),
         keys=keys.astype(np.int64),
     )

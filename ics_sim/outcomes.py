@@ -137,3 +137,62 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
         }
     )
     return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}
+
+
+def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
+    """Every outcome for each ICS of the system: arrays (R, number of ICSs).
+
+    Organisations count in their main ICS, ties in their truster's; forum decisions in the
+    forum's ICS. The definitions are those of :func:`compute` restricted to one ICS, so for a
+    single-ICS system the one column equals the whole-system outcome.
+    """
+    t, R, K = s.tally, s.r, topo.n_ics
+    org, tie = topo.org_ics, topo.tie_ics
+    n_org = np.maximum(np.bincount(org, minlength=K), 1)
+    n_tie = np.maximum(np.bincount(tie, minlength=K), 1)
+
+    def orgs(x: np.ndarray) -> np.ndarray:
+        return segment_sum(x * 1.0, org, K) / n_org
+
+    def ties(x: np.ndarray) -> np.ndarray:
+        return segment_sum(x * 1.0, tie, K) / n_tie
+
+    def tally(name: str) -> np.ndarray:
+        if K == 1:
+            return t.get(name, np.zeros(R))[:, None]
+        return t.get(name + "_by_ics", np.zeros((R, K)))
+
+    cross = cross_sector(s, topo)
+    n_cross = np.bincount(tie[cross], minlength=K)
+    out = {
+        "safety": orgs(s.safety),
+        "relationships": ties(np.sqrt(s.trust * s.familiarity)),
+        "shared_purpose": orgs(alignment(s, topo.org_ics, K)),
+        "power_sharing": orgs(s.perceived_sharing),
+        "conflict_health": tally("conflict_health") if "conflict_health" in t else np.ones((R, K)),
+        "shared_decisions": tally("shared_decisions"),
+    }
+    out["collaboration_index"] = sum(out[k] for k in PRACTICES) / len(PRACTICES)
+    out.update(
+        {
+            "mean_trust": ties(s.trust),
+            "cross_sector_trust": np.where(
+                n_cross > 0,
+                segment_sum(s.trust * cross, tie, K) / np.maximum(n_cross, 1),
+                0.0,
+            ),
+            "unsafe_share": orgs(s.safety < 0.5),
+            "power_not_shared_share": orgs(s.perceived_sharing < 0.5),
+            "power_gini": np.stack([gini(s.power[:, org == k]) for k in range(K)], axis=-1),
+            "decisions_made": tally("decisions_made"),
+            "decision_latency": tally("decision_latency"),
+            "decision_acceptability": tally("decision_acceptability"),
+            "decision_equity": tally("decision_equity"),
+            "conflicts_festering": segment_sum((s.conflict == 1) * 1.0, tie, K) / 2.0,
+            "system_time": orgs(s.system_time),
+            "joint_value": tally("joint_value"),
+            "transaction_cost": orgs(s.tc_burden),
+            "collaborative_orientation": orgs(s.orientation),
+        }
+    )
+    return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}

@@ -325,7 +325,8 @@ def network_layout(graph: nx.Graph, seed: int = 0, pos: Mapping[Any, Any] | None
     One ICS of at most 200 organisations is drawn as a wheel: the system-wide organisations
     (ICB, community, mental health and ambulance trusts) in the middle, and one sector per
     place, with its council and acute trusts nearer the middle and its PCNs and VCSE bodies on
-    the rim. Anything else (several ICSs, bigger systems, nodes without a ``place``) gets a
+    the rim. Several ICSs (England) are drawn as one wheel per ICS on a grid, an organisation
+    in its main ICS's wheel. Anything else (bigger systems, nodes without a ``place``) gets a
     spring layout seeded with ``seed``.
 
     Compute it once and pass it to :func:`plot_network` for every plot of the same system, so
@@ -339,6 +340,8 @@ def network_layout(graph: nx.Graph, seed: int = 0, pos: Mapping[Any, Any] | None
         return {v: np.asarray(pos[v], dtype=float) for v in nodes}
     if pos is None:
         wheel = _wheel_layout(graph)
+        if wheel is None:
+            wheel = _wheels_layout(graph)
         if wheel is not None:
             return wheel
     und = nx.Graph()
@@ -393,6 +396,25 @@ def _wheel_layout(graph: nx.Graph) -> dict[Any, np.ndarray] | None:
         centre = p * sector
         ring(inner, [0.55], centre, 0.7 * sector)
         ring(rim, [1.0, 0.86], centre, 0.85 * sector)  # two radii: neighbours do not touch
+    return pos
+
+
+def _wheels_layout(graph: nx.Graph) -> dict[Any, np.ndarray] | None:
+    """One wheel per ICS, the wheels on a grid in the order the ICSs first appear."""
+    data = dict(graph.nodes(data=True))
+    if any("ics" not in d or "place" not in d for d in data.values()):
+        return None
+    systems = list(dict.fromkeys(d["ics"] for d in data.values()))
+    if len(systems) < 2:
+        return None
+    cols = int(np.ceil(np.sqrt(len(systems))))
+    pos: dict[Any, np.ndarray] = {}
+    for k, name in enumerate(systems):
+        wheel = _wheel_layout(graph.subgraph([v for v, d in data.items() if d["ics"] == name]))
+        if wheel is None:
+            return None
+        offset = np.array([2.4 * (k % cols), -2.4 * (k // cols)])
+        pos.update({v: xy + offset for v, xy in wheel.items()})
     return pos
 
 
@@ -685,10 +707,49 @@ def plot_radar(
     return _finish(fig, path)
 
 
+def plot_by_ics(
+    df: pd.DataFrame,
+    outcome: str = "collaboration_index",
+    path: str | os.PathLike[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Each ICS's ``outcome`` at week 0 and at the last week (medians over replicates), sorted
+    by the last: where collaboration grew, where it fell. ``df`` is a per-ICS table (column
+    ``ics``) as written by ``ics-sim run`` for a system of several ICSs."""
+    _check_columns(df, ["ics", outcome])
+    last = int(df["week"].max())
+    med = df[df["week"].isin([0, last])].groupby(["ics", "week"])[outcome].median().unstack()
+    med = med.sort_values(last)
+    y = np.arange(len(med))
+    with mpl.rc_context(_RC):
+        fig = _figure(figsize=(8.5, 1.2 + 0.19 * len(med)), layout="constrained")
+        ax = fig.add_subplot()
+        ax.hlines(y, med[0], med[last], color="#999999", linewidth=1.2)
+        ax.scatter(med[0], y, color="#555555", s=16, label="Week 0", zorder=3)
+        up = med[last] >= med[0]
+        for mask, colour, label in ((up, OKABE_ITO[2], "rose"), (~up, OKABE_ITO[1], "fell")):
+            ax.scatter(
+                med[last][mask],
+                y[mask],
+                color=colour,
+                s=26,
+                zorder=4,
+                label=f"Week {last}: {label}",
+            )
+        ax.set_yticks(y, [str(n) for n in med.index], fontsize=7.5)
+        ax.set_ylim(-0.8, len(med) - 0.2)
+        ax.set_xlabel(f"{label_of(outcome)}: {_unit(outcome).lower()}")
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        fig.suptitle(title or f"{label_of(outcome)} by ICS", fontweight="bold")
+    return _finish(fig, path)
+
+
 __all__ = [
     "KIND_COLOURS",
     "OKABE_ITO",
     "network_layout",
+    "plot_by_ics",
     "plot_network",
     "plot_outcomes",
     "plot_radar",

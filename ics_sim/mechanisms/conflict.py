@@ -27,7 +27,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, aim_gap, row_sum
+from ..state import State, aim_gap, row_sum, segment_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -145,12 +145,22 @@ class Conflict(Mechanism):
         new[named] = SURFACED
         new[resolved | faded] = NONE
         s.conflict = new
-        n_res = row_sum(resolved) / 2.0
-        ema = s.tally.get("resolved_recent", np.zeros(s.r))
-        ema = (1.0 - 1.0 / 13.0) * ema + n_res
-        s.tally["resolved_recent"] = ema
-        n_surf = row_sum(new == SURFACED) / 2.0
-        n_fest = row_sum(new == LATENT) / 2.0
-        good = n_surf + ema
-        total = good + n_fest
-        s.tally["conflict_health"] = np.where(total > 0, good / np.maximum(total, 1e-12), 1.0)
+        _health(
+            s.tally, "", *(row_sum(x) / 2.0 for x in (resolved, new == SURFACED, new == LATENT))
+        )
+        if t.n_ics > 1:
+            by_ics = (
+                segment_sum(x * 1.0, t.tie_ics, t.n_ics) / 2.0
+                for x in (resolved, new == SURFACED, new == LATENT)
+            )
+            _health(s.tally, "_by_ics", *by_ics)
+
+
+def _health(tally, suffix: str, n_res: np.ndarray, n_surf: np.ndarray, n_fest: np.ndarray) -> None:
+    """Conflict health from this week's counts (pairs), with resolutions smoothed."""
+    ema = tally.get("resolved_recent" + suffix, np.zeros(n_res.shape))
+    ema = (1.0 - 1.0 / 13.0) * ema + n_res
+    tally["resolved_recent" + suffix] = ema
+    good = n_surf + ema
+    total = good + n_fest
+    tally["conflict_health" + suffix] = np.where(total > 0, good / np.maximum(total, 1e-12), 1.0)

@@ -293,23 +293,31 @@ class Decisions(Mechanism):
         self.tally(s, consider, deferred, final, dropped, accept_mean, spread, inclusion)
 
     def tally(self, s, consider, deferred, final, dropped, accept, spread, inclusion) -> None:
-        t = s.tally
-        R = s.r
-        n_final = row_sum(final)
-        n_cons = row_sum(consider)
-        t["decisions_made"] = n_final
-        has = n_final > 0
-        denom = np.maximum(n_final, 1.0)
+        """Smoothed decision measures for the whole system and, with several ICSs, per ICS."""
+        t = self.topo
+        measures = (final, consider, s.prop_age * final, accept * final)
+        measures += (np.clip(1 - 2 * spread, 0, 1) * final, inclusion * final)
+        _smooth_decisions(s.tally, "", *(row_sum(x) for x in measures))
+        if t.n_ics > 1:
+            by_ics = (segment_sum(x * 1.0, t.forum_ics, t.n_ics) for x in measures)
+            _smooth_decisions(s.tally, "_by_ics", *by_ics)
 
-        def smooth(name: str, value: np.ndarray, start: float, when: np.ndarray) -> None:
-            old = t.get(name, np.full(R, start))
-            t[name] = np.where(when, (1 - EMA) * old + EMA * value, old)
 
-        smooth("decision_latency", row_sum(s.prop_age * final) / denom, 0.0, has)
-        smooth("decision_acceptability", row_sum(accept * final) / denom, 0.5, has)
-        smooth("decision_equity", row_sum(np.clip(1 - 2 * spread, 0, 1) * final) / denom, 0.5, has)
-        smooth("inclusion", row_sum(inclusion * final) / denom, 0.5, has)
-        smooth("throughput", n_final / np.maximum(n_cons, 1.0), 0.5, n_cons > 0)
-        t["shared_decisions"] = (
-            t["throughput"] + t["decision_acceptability"] + t["inclusion"]
-        ) / 3.0
+def _smooth_decisions(t, suffix, n_final, n_cons, age, accept, equity, inclusion) -> None:
+    """Update the smoothed measures named ``<measure><suffix>`` from this week's sums."""
+    t["decisions_made" + suffix] = n_final
+    has = n_final > 0
+    denom = np.maximum(n_final, 1.0)
+
+    def smooth(name: str, value: np.ndarray, start: float, when: np.ndarray) -> None:
+        old = t.get(name + suffix, np.full(value.shape, start))
+        t[name + suffix] = np.where(when, (1 - EMA) * old + EMA * value, old)
+
+    smooth("decision_latency", age / denom, 0.0, has)
+    smooth("decision_acceptability", accept / denom, 0.5, has)
+    smooth("decision_equity", equity / denom, 0.5, has)
+    smooth("inclusion", inclusion / denom, 0.5, has)
+    smooth("throughput", n_final / np.maximum(n_cons, 1.0), 0.5, n_cons > 0)
+    t["shared_decisions" + suffix] = (
+        t["throughput" + suffix] + t["decision_acceptability" + suffix] + t["inclusion" + suffix]
+    ) / 3.0
