@@ -108,8 +108,8 @@ class Conflict(Mechanism):
         src, dst, rev = t.src, t.dst, t.rev
 
         u = self.rng.randoms(5, t.e)
-        u_arise, u_fade, u_resolve, u_damage = t.pair(u[:4])
-        u_surface = u[4]
+        u_arise, u_fade, u_resolve, u_damage, _ = t.pair(u)
+        u_surface = u[4]  # each side's own draw
         c = s.conflict
         was_latent, surfaced = c == LATENT, c == SURFACED
         meet = (s.contact > 0) | s.joint

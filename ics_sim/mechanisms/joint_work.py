@@ -162,8 +162,9 @@ class JointWork(Mechanism):
         shadow_dst = shadow[:, dst]
         pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow_dst
         wants = pref > p.joint_threshold
-        u, u_help, v = self.rng.randoms(3, t.e)
-        u = t.pair(u)
+        draws = self.rng.randoms(3, t.e)
+        u_help = draws[1]  # each side's own draw
+        u, _, v = t.pair(draws)
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
         s.joint = (u < rate) & wants & wants[:, rev]
         bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
@@ -188,7 +189,6 @@ class JointWork(Mechanism):
             * share_safe
             * aligned
         )
-        v = t.pair(v)
         success = s.joint & (v < value)
         s.good += p.win_evidence * success
         s.bad += p.defection_breach * (s.joint & helps & ~helped)
