@@ -1,0 +1,1 @@
+"""Speed measurements of ics-sim, and the Mesa + networkx reference they compare against."""

@@ -1,0 +1,74 @@
+"""Conflict: surface and resolve, or fester (``ics_sim.mechanisms.conflict``).
+
+Conflicts live on pairs of organisations (held on both ties of the pair). A pair that meets or
+works together and has none may fall into a latent conflict; either side may name a latent
+conflict when they meet, which surfaces it; surfaced conflicts are resolved (good experiences)
+or handled damagingly (a breach); latent ones fester (a breach every week) or fade.
+"""
+
+from __future__ import annotations
+
+from ..maths import aim_distance
+
+NONE, LATENT, SURFACED = 0, 1, 2
+
+
+def met(tie) -> bool:
+    return tie["contact"] > 0 or tie["joint"]
+
+
+def step(model, rng, week: int) -> None:
+    p, G, orgs = model.p, model.G, model.orgs
+    u_arise, u_fade, u_resolve, u_damage, u_surface = rng.randoms(5, G.number_of_edges())[
+        :, 0, :
+    ].tolist()
+    # Either side can name a latent conflict when they meet (one draw per side).
+    names = {}
+    for org in orgs:
+        for j, tie in org.ties():
+            names[org.index, j] = (
+                tie["conflict"] == LATENT
+                and met(tie)
+                and u_surface[tie["eid"]] < p.surface_rate * org.safety
+            )
+    # Every tie's next state, from this week's states (synchronous).
+    new = {}
+    resolved = 0
+    for org in orgs:
+        i = org.index
+        for j, tie in org.ties():
+            partner, back, pair = orgs[j], G[j][i], tie["pair_eid"]
+            state = tie["conflict"]
+            if state == NONE:
+                scarcity = 0.5 * (org.pressure + partner.pressure)
+                differ = aim_distance(org.aims, partner.aims)
+                if met(tie) and u_arise[pair] < p.conflict_rate * (scarcity + 2.0 * differ):
+                    state = LATENT
+            elif state == LATENT:
+                if names[i, j] or names[j, i]:
+                    state = SURFACED
+                elif u_fade[pair] < p.fade_rate:
+                    state = NONE
+                else:
+                    tie["bad"] += p.fester_breach  # festering erodes trust unseen
+            else:
+                pair_trust = 0.5 * (tie["trust"] + back["trust"])
+                if u_resolve[pair] < p.resolve_rate * (0.5 + 0.5 * pair_trust):
+                    tie["good"] += p.resolution_evidence
+                    state = NONE
+                    resolved += 1
+                else:
+                    unsafe = 1.0 - min(org.safety, partner.safety)
+                    if u_damage[pair] < p.damage_rate * unsafe:
+                        tie["bad"] += 1.0
+            new[i, j] = state
+    for (i, j), state in new.items():
+        G[i][j]["conflict"] = state
+    # Conflict health: surfaced and recently resolved against all (pairs: ties / 2).
+    ema = (1.0 - 1.0 / 13.0) * model.tally.get("resolved_recent", 0.0) + resolved / 2.0
+    model.tally["resolved_recent"] = ema
+    surfaced = sum(1 for s in new.values() if s == SURFACED) / 2.0
+    festering = sum(1 for s in new.values() if s == LATENT) / 2.0
+    good = surfaced + ema
+    total = good + festering
+    model.tally["conflict_health"] = good / max(total, 1e-12) if total > 0 else 1.0

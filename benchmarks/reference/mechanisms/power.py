@@ -1,0 +1,65 @@
+"""Power and power sharing (``ics_sim.mechanisms.power``).
+
+Power drifts toward its base scaled by resources. A leader shares power more when secure
+(tenure, resources, low pressure, orientation); a forum's sharing level is its members' sharing
+weighted by power; voice blends power-weighted and equal shares. Each organisation perceives
+power as shared in proportion to its voice against the biggest in the room, smoothed over the
+meetings it attends.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..maths import add_up, clip
+
+
+def update_voice(model) -> None:
+    """Sharing dispositions, forums' sharing levels and every seat's voice."""
+    p = model.p
+    for org in model.orgs:
+        tenure = min(org.tenure, 260.0) / 260.0
+        security = (
+            (tenure - 0.5)
+            + (org.resources / org.base_resources - 1.0)
+            - (org.pressure - 0.5)
+            + (org.orientation - 0.5)
+        )
+        org.sharing = clip(org.sharing_trait + p.sharing_security_weight * security, 0.0, 1.0)
+    for forum in model.forums:
+        weighted = add_up(seat.org.power * seat.org.sharing for seat in forum.seats)
+        total_power = add_up(seat.org.power for seat in forum.seats)
+        rho = clip(weighted / max(total_power, 1e-12), 0.0, 1.0)
+        forum.sharing = rho
+        pa = [seat.org.power**p.power_voice_exponent for seat in forum.seats]
+        mean_pa = add_up(pa) / max(len(forum.seats), 1.0)
+        for seat, a in zip(forum.seats, pa, strict=True):
+            seat.voice = (1.0 - rho) * a / max(mean_pa, 1e-12) + rho
+        forum.biggest_voice = max(seat.voice for seat in forum.seats)
+
+
+def felt(seat) -> float:
+    """How big the seat's voice is against the biggest in the forum ('equal-size dots')."""
+    return seat.voice / max(seat.forum.biggest_voice, 1e-12)
+
+
+def init(model) -> None:
+    update_voice(model)
+    for org in model.orgs:
+        if org.seats:
+            org.perceived_sharing = add_up(felt(seat) for seat in org.seats) / len(org.seats)
+        else:
+            org.perceived_sharing = 1.0
+
+
+def step(model, rng, week: int) -> None:
+    p = model.p
+    for org in model.orgs:
+        target = org.base_power * math.sqrt(org.resources / org.base_resources)
+        org.power = clip(org.power + p.power_rate * (target - org.power), 0.001, 1.0)
+    update_voice(model)
+    for org in model.orgs:
+        attended = [seat for seat in org.seats if seat.present]
+        if attended:
+            observed = add_up(felt(seat) for seat in attended) / len(attended)
+            org.perceived_sharing += p.perceived_rate * (observed - org.perceived_sharing)
