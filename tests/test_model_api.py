@@ -176,3 +176,21 @@ def test_degenerate_compositions_run():
     for comp in (no_forums, no_ties):
         df = ICSModel(rng=1, ics=comp).run(10)
         assert np.isfinite(df[list(OUTCOMES)].to_numpy()).all()
+
+
+def test_no_decisions_are_counted_in_weeks_when_no_forum_meets():
+    from ics_sim.composition import from_counts
+    from ics_sim.engine import Engine
+
+    comp = from_counts({"icb": 1, "acute": 2, "local_authority": 1, "vcse": 3})
+    engine = Engine(comp, [3, 4])
+    t = engine.topo
+    quiet = 0
+    for _ in range(104):
+        meets = ((engine.week % t.forum_period) == t.forum_offset).any()
+        engine.step()
+        made = engine.outcomes()["decisions_made"]
+        if not meets:
+            quiet += 1
+            assert (made == 0).all()
+    assert quiet > 10  # the test saw weeks with no meeting

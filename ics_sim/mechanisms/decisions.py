@@ -192,7 +192,10 @@ class Decisions(Mechanism):
         live = s.prop_value > 0
         s.prop_age = np.where(live, s.prop_age + 1.0, 0.0)
         meets = s.meets
-        if F == 0 or not meets.any():
+        if F == 0 or not meets.any():  # no forum meets: no decisions this week
+            s.tally["decisions_made"] = np.zeros(R)
+            if t.n_ics > 1:
+                s.tally["decisions_made_by_ics"] = np.zeros((R, t.n_ics))
             return
         # 1. Table proposals where none is live: proposer drawn in proportion to voice.
         table = meets & ~live

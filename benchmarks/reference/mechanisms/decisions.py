@@ -58,7 +58,8 @@ def step(model, rng, week: int) -> None:
     for forum in model.forums:
         forum.prop_age = forum.prop_age + 1.0 if forum.prop_value > 0 else 0.0
     if not any(forum.meets for forum in model.forums):
-        return  # as the package: the smoothed measures (and decisions_made) keep their values
+        model.tally["decisions_made"] = 0.0  # no forum meets: no decisions this week
+        return  # the smoothed measures keep their values
     considered = []  # (forum, final, acceptability, spread, inclusion) for each considered
     for forum in model.forums:
         if not forum.meets:

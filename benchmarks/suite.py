@@ -1,0 +1,354 @@
+"""The benchmark suite behind ``python -m benchmarks``: ratios measured in one run.
+
+Every comparison is timed in the same process, one after the other, with an untimed warm-up
+run first, several repeats and the median (the machine is shared and noisy: ratios from one
+run mean more than absolute times). Sections:
+
+1. ics-sim against the idiomatic Mesa + networkx reference (:mod:`benchmarks.reference`) for
+   synthetic systems of 30, 200 and 2,000 organisations (:func:`ics_sim.synthetic.system`),
+   seconds per run of 520 weeks (building the model included, no warm-up) and the ratio.
+2. How cost grows: ics-sim's time per week against the number of directed ties, 1e3 to 1e6,
+   with the slope of a least-squares line on log-log axes.
+3. Peak resident memory per size, each run in a fresh process (:mod:`benchmarks.memory`).
+4. Batched replicates: replicates per second one at a time and batched, default ICS.
+5. England: all 42 ICSs in one model, 520 weeks after the 52-week warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ics_sim.engine import Engine
+from ics_sim.network import build_topology
+from ics_sim.synthetic import system
+
+NO_WARMUP = {"warmup_weeks": 0}
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import mesa
+    import networkx
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": dt.date.today().isoformat(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+        "networkx": networkx.__version__,
+    }
+
+
+# -- 1. against the reference --------------------------------------------------------------
+def versus_reference(
+    sizes: list[int], weeks: int, repeats: int, budget: float, log: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Seconds per run of ``weeks`` weeks, ics-sim and the reference, and their ratio.
+
+    A reference run expected to take more than ``budget`` seconds is timed over fewer weeks
+    and scaled to ``weeks`` (its cost per week is steady); the row says so.
+    """
+    from .reference import ReferenceModel
+
+    rows = []
+    for n in sizes:
+        comp = system(n)
+        edges = build_topology(comp).e
+
+        def ours(w: int = weeks, comp=comp) -> None:
+            Engine(comp, [1], NO_WARMUP).run(w)
+
+        def theirs(w: int = weeks, comp=comp) -> None:
+            ReferenceModel(comp, seed=1, params=NO_WARMUP).run(w)
+
+        ours(2)  # warm-up: imports, caches
+        t_ours = statistics.median(_timed(ours) for _ in range(repeats))
+        probe_weeks = 3
+        t_probe = _timed(lambda: theirs(3))  # also the reference's warm-up
+        sampled = t_probe / probe_weeks * weeks > budget
+        if sampled:
+            sample = max(probe_weeks, int(budget / 3 / max(t_probe / probe_weeks, 1e-9)))
+            sample = min(sample, weeks)
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                model = ReferenceModel(comp, seed=1, params=NO_WARMUP)
+                t_setup = time.perf_counter() - t0
+                t_weeks = _timed(lambda model=model, sample=sample: model.run(sample))
+                times.append(t_setup + t_weeks / sample * weeks)
+            t_ref = statistics.median(times)
+        else:
+            sample = weeks
+            t_ref = statistics.median(_timed(theirs) for _ in range(repeats))
+        row = {
+            "organisations": n,
+            "ties": edges,
+            "weeks": weeks,
+            "reference_s": t_ref,
+            "ics_sim_s": t_ours,
+            "ratio": t_ref / t_ours,
+            "reference_weeks_timed": sample,
+        }
+        log(
+            f"  {n:>6} organisations, {edges:>7} ties: reference {t_ref:8.2f} s"
+            f"{' (from ' + str(sample) + ' weeks)' if sampled else ''}, "
+            f"ics-sim {t_ours:7.3f} s, {t_ref / t_ours:6.0f}x"
+        )
+        rows.append(row)
+    return rows
+
+
+# -- 2. scaling ----------------------------------------------------------------------------
+def scaling(sizes: list[int], repeats: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """ics-sim's seconds per week against directed ties; slope of the log-log fit."""
+    rows = []
+    for n in sizes:
+        engine = Engine(system(n), [1], NO_WARMUP)
+        for _ in range(2):
+            engine.step()
+        per_week = _timed(engine.step)
+        weeks = max(3, min(200, int(0.3 / max(per_week, 1e-6))))
+        times = []
+        for _ in range(repeats):
+            times.append(_timed(lambda engine=engine, weeks=weeks: _steps(engine, weeks)) / weeks)
+        t = statistics.median(times)
+        rows.append({"organisations": n, "ties": engine.topo.e, "s_per_week": t})
+        log(
+            f"  {n:>6} organisations, {engine.topo.e:>8} ties: {t * 1e3:8.2f} ms/week "
+            f"({t / engine.topo.e * 1e9:5.0f} ns per tie-week)"
+        )
+        del engine
+    x = np.log([r["ties"] for r in rows])
+    y = np.log([r["s_per_week"] for r in rows])
+    slope = float(np.polyfit(x, y, 1)[0]) if len(rows) > 1 else float("nan")
+    log(f"  log-log slope of time per week against ties: {slope:.2f}")
+    return {"rows": rows, "slope": slope}
+
+
+def _steps(engine: Engine, weeks: int) -> None:
+    for _ in range(weeks):
+        engine.step()
+
+
+# -- 3. memory -----------------------------------------------------------------------------
+def memory(jobs: list[tuple[str, int]], weeks: int, log: Callable[[str], None]) -> list[dict]:
+    """Peak resident set of each (engine, size) run in a fresh process."""
+    rows = []
+    root = Path(__file__).resolve().parents[1]
+    for engine, n in jobs:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.memory", engine, str(n), str(weeks)],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            check=True,
+        )
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        log(
+            f"  {engine:>9} {row['n']:>6} organisations: peak {row['peak_mb']:7.0f} MB "
+            f"(interpreter and libraries {row['baseline_mb']:.0f} MB)"
+        )
+    return rows
+
+
+# -- 4. batched replicates -----------------------------------------------------------------
+def batched(
+    batch_sizes: list[int], weeks: int, repeats: int, log: Callable[[str], None]
+) -> list[dict]:
+    """Replicates per second of the default ICS, one at a time and in batches of R."""
+    comp = system(43)
+    rows = []
+    Engine(comp, [0]).run(2)  # warm-up
+    for R in [1, *batch_sizes]:
+        t = statistics.median(
+            _timed(lambda R=R: Engine(comp, list(range(R))).run(weeks)) for _ in range(repeats)
+        )
+        rows.append({"batch": R, "replicates_per_s": R / t})
+    base = rows[0]["replicates_per_s"]
+    for r in rows:
+        r["speed_up"] = r["replicates_per_s"] / base
+        log(
+            f"  batch of {r['batch']:>3}: {r['replicates_per_s']:7.1f} replicates/s "
+            f"({r['speed_up']:.1f}x one at a time)"
+        )
+    return rows
+
+
+# -- 5. England ----------------------------------------------------------------------------
+def england(weeks: int, repeats: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """All of England in one model: build, 52-week warm-up and ``weeks`` weeks."""
+    from ics_sim.england import england as build
+
+    comp = build()
+    edges = build_topology(comp).e
+    t_run = statistics.median(_timed(lambda: Engine(comp, [1]).run(weeks)) for _ in range(repeats))
+    row = {"organisations": comp.n, "ties": edges, "weeks": weeks, "seconds": t_run}
+    log(
+        f"  {comp.n} organisations, {edges} ties, {len(comp.ics_names)} ICSs: "
+        f"{t_run:.1f} s for {weeks} weeks (+52 warm-up)"
+    )
+    return row
+
+
+# -- report --------------------------------------------------------------------------------
+def markdown(res: dict[str, Any]) -> str:
+    """The results as the Markdown tables the README quotes."""
+    m = res["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, shared), Python "
+        f"{m['python']}, numpy {m['numpy']}, Mesa {m['mesa']}, networkx {m['networkx']}; "
+        "medians of repeats, one process.",
+        "",
+    ]
+    if res.get("reference"):
+        lines += [
+            "| organisations | directed ties | Mesa + networkx reference (s/run) | ics-sim "
+            "(s/run) | ics-sim faster by |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for r in res["reference"]:
+            note = "" if r["reference_weeks_timed"] == r["weeks"] else " *"
+            lines.append(
+                f"| {r['organisations']:,} | {r['ties']:,} | {r['reference_s']:.2f}{note} | "
+                f"{r['ics_sim_s']:.3f} | {r['ratio']:.0f}x |"
+            )
+        weeks = res["reference"][0]["weeks"]
+        lines.append("")
+        lines.append(f"Runs of {weeks} weeks, building the model included.")
+        if any(r["reference_weeks_timed"] != r["weeks"] for r in res["reference"]):
+            lines.append(
+                "\\* timed over fewer weeks and scaled to the full run (cost per week is steady)."
+            )
+        lines.append("")
+    if res.get("scaling"):
+        s = res["scaling"]
+        lines += ["| directed ties | organisations | ms per week | ns per tie-week |"]
+        lines += ["|---:|---:|---:|---:|"]
+        for r in s["rows"]:
+            lines.append(
+                f"| {r['ties']:,} | {r['organisations']:,} | {r['s_per_week'] * 1e3:.2f} | "
+                f"{r['s_per_week'] / r['ties'] * 1e9:.0f} |"
+            )
+        lines += ["", f"Log-log slope of time per week against ties: **{s['slope']:.2f}**.", ""]
+    if res.get("memory"):
+        lines += [
+            "| model | organisations | peak resident memory (MB) | of which interpreter "
+            "and libraries (MB) |",
+            "|---|---:|---:|---:|",
+        ]
+        for r in res["memory"]:
+            lines.append(
+                f"| {r['engine']} | {r['n']:,} | {r['peak_mb']:.0f} | {r['baseline_mb']:.0f} |"
+            )
+        lines.append("")
+    if res.get("batched"):
+        lines += ["| replicates batched | replicates per second | speed-up |", "|---:|---:|---:|"]
+        for r in res["batched"]:
+            lines.append(f"| {r['batch']} | {r['replicates_per_s']:.1f} | {r['speed_up']:.1f}x |")
+        lines.append("")
+    if res.get("england"):
+        e = res["england"]
+        lines.append(
+            f"England: {e['organisations']:,} organisations, {e['ties']:,} ties, "
+            f"{e['weeks']} weeks after the warm-up in **{e['seconds']:.1f} s** on one core."
+        )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark ics-sim against an idiomatic Mesa + networkx reference "
+        "implementation of the same rules, and measure how its cost grows.",
+    )
+    ap.add_argument("--quick", action="store_true", help="small sizes, a minute (a smoke test)")
+    ap.add_argument("--weeks", type=int, default=None, help="weeks per run (default 520)")
+    ap.add_argument("--repeats", type=int, default=None, help="timed repeats (default 3)")
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        help="longest a single reference run may take before it is timed over fewer weeks "
+        "and scaled (seconds, default 120)",
+    )
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        choices=["reference", "scaling", "memory", "batched", "england"],
+        help="run only these sections",
+    )
+    ap.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
+    ap.add_argument("--markdown", type=Path, default=None, help="also write the tables")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    weeks = args.weeks or (20 if quick else 520)
+    repeats = args.repeats or (2 if quick else 3)
+    only = set(args.only or ["reference", "scaling", "memory", "batched", "england"])
+    if quick:
+        only.discard("england")
+
+    def log(text: str) -> None:
+        print(text, flush=True)
+
+    res: dict[str, Any] = {"machine": machine()}
+    log(f"ics-sim benchmarks, {res['machine']['date']}, {res['machine']['cpu']}")
+    if "reference" in only:
+        log(f"1. ics-sim against the Mesa + networkx reference, {weeks} weeks per run")
+        sizes = [30, 200] if quick else [30, 200, 2000]
+        res["reference"] = versus_reference(sizes, weeks, repeats, args.budget, log)
+    if "scaling" in only:
+        log("2. Time per week against directed ties")
+        sizes = [52, 160, 520] if quick else [52, 160, 520, 1600, 5200, 16000, 52000]
+        res["scaling"] = scaling(sizes, repeats, log)
+    if "memory" in only:
+        log("3. Peak resident memory, each in a fresh process")
+        jobs = [("ics-sim", 30), ("reference", 30)]
+        if not quick:
+            jobs += [("ics-sim", 200), ("reference", 200), ("ics-sim", 2000)]
+            jobs += [("reference", 2000), ("ics-sim", 52000), ("england", 0)]
+        res["memory"] = memory(jobs, 4, log)
+    if "batched" in only:
+        log("4. Batched replicates, default ICS")
+        res["batched"] = batched([4] if quick else [8, 16, 32], weeks, repeats, log)
+    if "england" in only:
+        log("5. England")
+        res["england"] = england(weeks, repeats, log)
+    table = markdown(res)
+    print()
+    print(table)
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=2) + "\n")
+    if args.markdown:
+        args.markdown.write_text(table)
+    return 0
