@@ -12,9 +12,19 @@ from __future__ import annotations
 import json
 import resource
 import sys
+from pathlib import Path
 
 
 def peak_mb() -> float:
+    """Peak resident set of this process's own memory (VmHWM). ``ru_maxrss`` would not do:
+    Linux carries it over ``exec`` from the parent, so a child of a big process reports the
+    parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
 

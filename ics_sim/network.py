@@ -48,13 +48,13 @@ class Topology:
     def pair(self, u: np.ndarray) -> np.ndarray:
         """One draw per unordered pair: each tie takes the draw of its lower-index direction,
         so an event of the pair with probability p happens with probability p (not 2p)."""
-        if u.ndim == 3 and u.shape[1] > 1:
+        if u.ndim == 3:
             # Blocks of draws (k, R, E) from Streams.randoms are views of a contiguous
             # (R, k, E) buffer: gather from its rows, much faster than along a strided axis.
             k, R, E = u.shape
             rows = np.ascontiguousarray(u.transpose(1, 0, 2)).reshape(R * k, E)
             return np.take(rows, self.pair_draw, axis=1).reshape(R, k, E).transpose(1, 0, 2)
-        return u[..., self.pair_draw]
+        return np.take(np.ascontiguousarray(u), self.pair_draw, axis=-1)
 
     @cached_property
     def tie_ics(self) -> np.ndarray:

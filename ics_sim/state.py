@@ -276,6 +276,14 @@ def mean_abs_gap(a: np.ndarray, i: np.ndarray, b: np.ndarray, j: np.ndarray) -> 
     return gap
 
 
+def count_by(mask: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
+    """How many True entries of ``mask`` (R, K) fall in each of ``size`` bins of ``index``
+    (K,): (R, size) floats. Counts are exact, so no weights are needed."""
+    r, k = np.nonzero(mask)
+    counts = np.bincount(r * size + index[k], minlength=mask.shape[0] * size)
+    return counts.reshape(mask.shape[0], size).astype(float)
+
+
 def segment_sum(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
     """Sum ``values`` (R, K) into ``size`` bins by ``index`` (K,), per replicate: (R, size).
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, aim_gap, row_sum, segment_sum
+from ..state import State, aim_gap, count_by, row_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -145,15 +145,10 @@ class Conflict(Mechanism):
         new[named] = SURFACED
         new[resolved | faded] = NONE
         s.conflict = new
-        _health(
-            s.tally, "", *(row_sum(x) / 2.0 for x in (resolved, new == SURFACED, new == LATENT))
-        )
+        counts = (resolved, new == SURFACED, new == LATENT)
+        _health(s.tally, "", *(row_sum(x) / 2.0 for x in counts))
         if t.n_ics > 1:
-            by_ics = (
-                segment_sum(x * 1.0, t.tie_ics, t.n_ics) / 2.0
-                for x in (resolved, new == SURFACED, new == LATENT)
-            )
-            _health(s.tally, "_by_ics", *by_ics)
+            _health(s.tally, "_by_ics", *(count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts))
 
 
 def _health(tally, suffix: str, n_res: np.ndarray, n_surf: np.ndarray, n_fest: np.ndarray) -> None:

@@ -203,6 +203,9 @@ class JointWork(Mechanism):
         s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)
         s.tally["joint_value"] = 0.5 * row_sum(won) / s.n
         if t.n_ics > 1:
-            per_ics = segment_sum(won, t.tie_ics, t.n_ics)
+            r, e = np.nonzero(success)  # only successes add value, in edge order
+            per_ics = np.bincount(
+                r * t.n_ics + t.tie_ics[e], weights=won[r, e], minlength=s.r * t.n_ics
+            ).reshape(s.r, t.n_ics)
             n_orgs = np.maximum(np.bincount(t.org_ics, minlength=t.n_ics), 1)
             s.tally["joint_value_by_ics"] = 0.5 * per_ics / n_orgs
