@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 
 from .composition import Composition
+from .kinds import SECTOR
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Topology:
     pair_m_src: np.ndarray  # (P,) membership index of the pair's truster
     pair_m_dst: np.ndarray  # (P,) membership index of the pair's trustee
     same_place: np.ndarray  # (E,) bool: both serve the same place (or one is system-wide)
+    cross_sector: np.ndarray  # (E,) bool: the two ends are in different sectors
     forum_period: np.ndarray  # (F,) weeks between meetings
     forum_offset: np.ndarray  # (F,) week of the first meeting
     forum_rule: np.ndarray  # (F,) share of voice needed to decide
@@ -84,7 +86,7 @@ class Topology:
         64 MB): a lookup instead of a binary search. None for larger systems."""
         if self.n > 4096:
             return None
-        table = np.full((self.n, self.n), -1, dtype=np.int64 if self.e >= 2**31 else np.int32)
+        table = np.full((self.n, self.n), -1, dtype=np.int32)  # ids < 4096**2 fit
         table[self.src, self.dst] = np.arange(self.e)
         return table
 
@@ -129,6 +131,7 @@ def build_topology(comp: Composition) -> Topology:
         pair_m_src=pm_src_a.astype(np.int64),
         pair_m_dst=pm_dst_a.astype(np.int64),
         same_place=_same_place(comp, src, dst),
+        cross_sector=SECTOR[comp.kind][src] != SECTOR[comp.kind][dst],
         forum_period=np.array([f.period for f in comp.forums], dtype=np.int64),
         forum_offset=np.array([f.offset for f in comp.forums], dtype=np.int64),
         forum_rule=np.array([f.rule for f in comp.forums], dtype=float),

@@ -95,20 +95,11 @@ def alignment(s: State, ics: np.ndarray, n_ics: int) -> np.ndarray:
     return np.clip(1.0 - 2.0 * dev, 0.0, 1.0)
 
 
-def cross_sector(s: State, topo: Topology) -> np.ndarray:
-    """(E,) bool: ties between organisations of different sectors (computed once per state)."""
-    hit = s.derived.get("cross_sector")
-    if hit is None or hit[0] is not s.sector:
-        hit = (s.sector, s.sector[topo.src] != s.sector[topo.dst])
-        s.derived["cross_sector"] = hit
-    return hit[1]
-
-
 def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, np.ndarray]:
     """Every outcome, as an array over replicates."""
     t = s.tally
     R = s.r
-    cross = cross_sector(s, topo)
+    cross = topo.cross_sector
     out = {
         "safety": row_mean(s.safety),
         "relationships": row_mean(np.sqrt(s.trust * s.familiarity)),
@@ -162,7 +153,7 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
             return t.get(name, np.zeros(R))[:, None]
         return t.get(name + "_by_ics", np.zeros((R, K)))
 
-    cross = cross_sector(s, topo)
+    cross = topo.cross_sector
     n_cross = np.bincount(tie[cross], minlength=K)
     out = {
         "safety": orgs(s.safety),

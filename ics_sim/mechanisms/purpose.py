@@ -28,7 +28,7 @@ import numpy as np
 
 from ..levers import Levers
 from ..params import Param
-from ..state import State, aim_gap, segment_sum
+from ..state import State, aim_gap, by_dim, segment_sum
 from .base import Mechanism
 
 
@@ -68,8 +68,7 @@ class Purpose(Mechanism):
         scale = np.where(listens, (1.0 - self_w) / np.where(listens, total, 1.0), 0.0)
         weights = infl * scale[:, t.src]  # W_ij for each tie
         pooled = self_w[..., None] * x
-        for d in range(x.shape[-1]):
-            x_d = np.ascontiguousarray(x[:, :, d])  # gathers from a contiguous row are faster
+        for d, x_d in enumerate(by_dim(x)):  # gathers from contiguous rows are faster
             pooled[:, :, d] += segment_sum(weights * np.take(x_d, t.dst, axis=1), t.src, t.n)
         sus = s.orientation[..., None]
         new = sus * pooled + (1.0 - sus) * s.interests
