@@ -5,8 +5,8 @@ touches :mod:`matplotlib.pyplot`, so no global state leaks between calls (safe i
 threads and loops). Pass ``path`` to also save the figure (atomically, see
 :func:`ics_sim.output.save_figure`); the figure is returned either way.
 
-Colours come from the Okabe-Ito palette, which stays distinguishable with the common forms of
-colour-blindness.
+Colours come from :mod:`ics_sim.palette`, shared with the dashboard and chosen to stay
+distinguishable with the common forms of colour-blindness.
 """
 
 from __future__ import annotations
@@ -30,34 +30,11 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 from .errors import ICSSimError
 from .kinds import KIND_KEYS, LABELS, Kind
 from .outcomes import PRACTICE_LABELS, PRACTICES
-
-#: Okabe and Ito (2008), colour-blind-friendly qualitative palette (black last).
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
-
-#: Fixed colour of each kind of organisation (same in every figure).
-KIND_COLOURS: dict[str, str] = {
-    "icb": "#000000",
-    "acute": "#D55E00",
-    "community": "#009E73",
-    "mental_health": "#0072B2",
-    "ambulance": "#F0E442",
-    "primary_care": "#56B4E9",
-    "local_authority": "#E69F00",
-    "vcse": "#CC79A7",
-}
+from .palette import KIND_COLOURS, OKABE_ITO, TRUST_RAMP, UNKNOWN_COLOUR
 
 #: Trust from none (pale) to full (dark): a single-hue ramp that does not compete with the
 #: kind colours and reads in greyscale.
-TRUST_CMAP = LinearSegmentedColormap.from_list("ics_trust", ["#e6e6e6", "#8c8c8c", "#1a1a1a"])
+TRUST_CMAP = LinearSegmentedColormap.from_list("ics_trust", list(TRUST_RAMP))
 
 #: Outcomes bounded to [0, 1]: their panels always show the whole range.
 UNIT_OUTCOMES: frozenset[str] = frozenset(
@@ -479,7 +456,7 @@ def plot_network(
             nodelist=nodes,
             ax=ax,
             node_size=sizes,
-            node_color=[KIND_COLOURS.get(k, "#999999") for k in kinds],
+            node_color=[KIND_COLOURS.get(k, UNKNOWN_COLOUR) for k in kinds],
             edgecolors="white",
             linewidths=1.0,
         )

@@ -22,21 +22,9 @@ import numpy as np
 from ..composition import Composition
 from ..kinds import KIND_KEYS, LABELS, Kind
 from ..outcomes import PRACTICES
+from ..palette import KIND_COLOURS, UNKNOWN_COLOUR
 from . import text
 from .simulation import MAIN, RUN_LABELS, TWIN, Simulation
-
-#: Colour of each kind of organisation: the Okabe-Ito palette, as in ``ics_sim.plots``
-#: (colour-blind safe), with a darker yellow for ambulance trusts so it shows on white.
-KIND_COLOURS: dict[str, str] = {
-    "icb": "#1d1d1b",
-    "acute": "#D55E00",
-    "community": "#009E73",
-    "mental_health": "#0072B2",
-    "ambulance": "#D4B200",
-    "primary_care": "#56B4E9",
-    "local_authority": "#E69F00",
-    "vcse": "#CC79A7",
-}
 
 #: The two runs of a side-by-side comparison, and a single run.
 RUN_COLOURS = {MAIN: "#005EB8", TWIN: "#768692"}  # NHS blue; NHS mid grey
@@ -163,7 +151,7 @@ def layout(sim: Simulation) -> Layout:
             {
                 "x": round(float(xy[i, 0]), 1),
                 "y": round(float(xy[i, 1]), 1),
-                "colour": KIND_COLOURS.get(k, "#999999"),
+                "colour": KIND_COLOURS.get(k, UNKNOWN_COLOUR),
                 "name": comp.org_names[i],
                 "kind": LABELS[Kind(int(comp.kind[i]))],
                 "place": places[i],
@@ -287,7 +275,7 @@ def organisation_card(sim: Simulation, index: int, which: str = MAIN) -> dict[st
         "index": index,
         "name": org.name,
         "kind": org.kind.label,
-        "colour": KIND_COLOURS.get(org.kind.key, "#999999"),
+        "colour": KIND_COLOURS.get(org.kind.key, UNKNOWN_COLOUR),
         "sentence": sentence,
         "meters": [{"label": k, "value": round(float(v), 3)} for k, v in meters],
         "lines": lines,
