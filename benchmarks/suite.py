@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 
 from ics_sim.engine import Engine
-from ics_sim.network import build_topology
 from ics_sim.synthetic import system
+from ics_sim.system.network import build_topology
 
 NO_WARMUP = {"warmup_weeks": 0}
 

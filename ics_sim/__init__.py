@@ -1,13 +1,13 @@
 """ics-sim: an agent-based model of collaboration in an English integrated care system."""
 
 from ._version import __version__
-from .api import run
-from .composition import Composition, default, from_counts
-from .engine import Engine, all_params
+from .experiments.api import run
 from .mechanisms import MECHANISMS
-from .model import ICSModel
-from .outcomes import OUTCOMES, PRACTICES
-from .runner import simulate
+from .sim.engine import Engine, all_params
+from .sim.model import ICSModel
+from .sim.runner import simulate
+from .state.outcomes import OUTCOMES, PRACTICES
+from .system.composition import Composition, default, from_counts
 
 
 def parameters():

@@ -1,12 +1,7 @@
-"""Errors raised for bad input: the CLI prints their message and exits with code 2."""
+"""Old import path, kept working: the code lives in :mod:`ics_sim.core.errors`."""
 
+import sys
 
-class ICSSimError(Exception):
-    """Bad input that the user can fix: the message says what and how."""
+from .core import errors
 
-
-class ParameterError(ICSSimError, KeyError):
-    """An unknown parameter name or an out-of-range value."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0]) if self.args else ""
+sys.modules[__name__] = errors

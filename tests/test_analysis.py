@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from ics_sim import output
 from ics_sim.analysis import analyse, needed, replicate_counts
-from ics_sim.commands_sweep import add_analyse_parser, add_sweep_parser
 from ics_sim.errors import ICSSimError
-from ics_sim.experiment import sample
+from ics_sim.experiments import store as output
+from ics_sim.experiments.spec import sample
+from ics_sim.interfaces.commands_sweep import add_analyse_parser, add_sweep_parser
 from ics_sim.sweep import read_manifest, read_runs, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,9 +286,9 @@ def doc_block(name: str) -> str:
 
 def test_run_is_exported():
     import ics_sim
-    import ics_sim.api
+    import ics_sim.experiments.api
 
-    assert ics_sim.run is ics_sim.api.run
+    assert ics_sim.run is ics_sim.experiments.api.run
 
 
 @pytest.mark.slow

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ics_sim import OUTCOMES, PRACTICES, ICSModel, __version__, output, plots
+from ics_sim import OUTCOMES, PRACTICES, ICSModel, __version__, plots
 from ics_sim.cli import main
 from ics_sim.errors import ICSSimError
+from ics_sim.experiments import store as output
 
 FILES = (
     "outcomes.csv",
@@ -375,7 +376,7 @@ def test_plot_radar(tmp_path: Path) -> None:
 
 
 def test_run_a_scenario_file(tmp_path: Path, capsys) -> None:
-    """`run SCENARIO.yaml` hands over to the scenario commands (ics_sim.commands)."""
+    """`run SCENARIO.yaml` hands over to the scenario commands (ics_sim.interfaces.commands)."""
     scenario = ROOT / "scenarios" / "baseline.yaml"
     args = ["--replicates", "2", "--weeks", "3", "--seed", "5", "--out", str(tmp_path)]
     assert run_cli(str(scenario), *args) == 0

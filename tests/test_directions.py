@@ -12,7 +12,7 @@ import pytest
 from ics_sim import simulate
 from ics_sim.composition import default
 from ics_sim.engine import Engine
-from ics_sim.levers import LEVERS
+from ics_sim.state.levers import LEVERS
 
 from .helpers import SetLever, late_mean
 

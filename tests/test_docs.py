@@ -13,10 +13,10 @@ import pytest
 
 from ics_sim import docgen
 from ics_sim.engine import all_params
-from ics_sim.levers import LEVERS
 from ics_sim.mechanisms import ORDER
 from ics_sim.outcomes import OUTCOMES
-from ics_sim.state import INIT_PARAMS, State
+from ics_sim.state.levers import LEVERS
+from ics_sim.state.variables import INIT_PARAMS, State
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"

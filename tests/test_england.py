@@ -24,7 +24,7 @@ from ics_sim.composition import Composition
 from ics_sim.engine import Engine
 from ics_sim.errors import ICSSimError
 from ics_sim.kinds import Kind
-from ics_sim.network import build_topology
+from ics_sim.system.network import build_topology
 
 england_mod = pytest.importorskip("ics_sim.england")
 from ics_sim.england import england, from_icb, list_icss  # noqa: E402

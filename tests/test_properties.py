@@ -10,7 +10,7 @@ from ics_sim import OUTCOMES, PRACTICES, parameters
 from ics_sim.composition import from_counts
 from ics_sim.engine import Engine
 from ics_sim.kinds import KIND_KEYS
-from ics_sim.state import mean_abs_gap, row_sum
+from ics_sim.state.variables import mean_abs_gap, row_sum
 
 PARAMS = {p.name: p for p in parameters()}
 BOUNDED_STATE = (

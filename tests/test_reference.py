@@ -28,8 +28,8 @@ from benchmarks.reference.model import build_network
 from ics_sim.composition import from_counts
 from ics_sim.engine import Engine
 from ics_sim.model import resolve_composition
-from ics_sim.network import build_topology
 from ics_sim.outcomes import OUTCOMES
+from ics_sim.system.network import build_topology
 
 TOL = 1e-9  # absolute, on every outcome and continuous state variable
 WEEKS = 60  # after the 52-week warm-up

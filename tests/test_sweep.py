@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 import ics_sim.sweep as sweep_mod
-from ics_sim.api import run
 from ics_sim.errors import ICSSimError, ParameterError
-from ics_sim.experiment import load_experiment, seed_for
+from ics_sim.experiments.api import run
+from ics_sim.experiments.spec import load_experiment, seed_for
 from ics_sim.outcomes import OUTCOMES
 from ics_sim.scenario import ScenarioError
 from ics_sim.sweep import read_manifest, read_runs, sweep

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from ics_sim.composition import DEFAULT_COUNTS, default
 from ics_sim.errors import ICSSimError
-from ics_sim.network import build_topology
 from ics_sim.synthetic import ICS_SIZE, scaled_counts, system
+from ics_sim.system.network import build_topology
 
 
 def test_the_default_size_gives_the_default_counts():

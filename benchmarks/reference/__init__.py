@@ -28,8 +28,8 @@ To agree with the package draw for draw, each mechanism draws from the package's
 uses the draw of tie ``e`` / forum ``f`` / seat ``m`` at the package's index: ties carry the
 package's edge index as the attribute ``eid`` (ties are numbered in (truster, trustee) order)
 and the index of the draw their pair shares as ``pair_eid``; seats carry their membership index
-``m``. The initial state is taken from ``ics_sim.state.initialise`` for the same seed, and the
-parameters are the package's declarations (``ics_sim.engine.all_params``).
+``m``. The initial state is taken from ``ics_sim.state.variables.initialise`` for the same
+seed, and the parameters are the package's declarations (``ics_sim.engine.all_params``).
 
 Sums are accumulated in the package's order (an organisation's ties in edge order, a forum's
 seats in membership order), so every discrete event is the same as in the package and every

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from ics_sim.state import State
+    from ics_sim.state.variables import State
 
     from .forums import Seat
     from .model import ReferenceModel

@@ -9,13 +9,13 @@ import mesa
 import networkx as nx
 
 from ics_sim.composition import Composition
+from ics_sim.core.params import resolve
 from ics_sim.engine import all_params
 from ics_sim.model import resolve_composition
-from ics_sim.network import build_topology
 from ics_sim.outcomes import OUTCOMES
-from ics_sim.params import resolve
 from ics_sim.rng import Streams
-from ics_sim.state import initialise
+from ics_sim.state.variables import initialise
+from ics_sim.system.network import build_topology
 
 from . import outcomes
 from .agents import Organisation

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ICSSimError
-from ..params import suggest
+from ..core.errors import ICSSimError
+from ..core.params import suggest
 from .base import Intervention, Targets
 from .relational import BigBreakfast, ConflictCoaching, LeadershipProgramme, OpenSpace
 from .shocks import (

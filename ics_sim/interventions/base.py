@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..composition import Composition
-from ..errors import ICSSimError
-from ..kinds import parse_kind
-from ..params import Param, resolve, suggest
-from ..rng import Streams
+from ..core.errors import ICSSimError
+from ..core.params import Param, resolve, suggest
+from ..core.rng import Streams
+from ..system.composition import Composition
+from ..system.kinds import parse_kind
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from ..sim.engine import Engine
 
 
 @dataclass(frozen=True)

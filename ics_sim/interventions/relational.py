@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..params import Param
+from ..core.params import Param
 from .base import Intervention
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..params import Param
+from ..core.params import Param
 from .base import Intervention
 
 NHS_PROVIDERS = ("acute", "community", "mental_health", "ambulance")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..levers import Levers
-from ..network import Topology
-from ..params import Param, Params
-from ..rng import Streams
-from ..state import State
+from ..core.params import Param, Params
+from ..core.rng import Streams
+from ..state.levers import Levers
+from ..state.variables import State
+from ..system.network import Topology
 
 
 class Mechanism:

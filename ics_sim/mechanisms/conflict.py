@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..levers import Levers
-from ..params import Param
-from ..state import State, aim_gap, count_by, row_sum
+from ..core.params import Param
+from ..state.levers import Levers
+from ..state.variables import State, aim_gap, count_by, row_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..levers import Levers
-from ..params import Param
-from ..state import State, segment_sum
+from ..core.params import Param
+from ..state.levers import Levers
+from ..state.variables import State, segment_sum
 from .base import Mechanism
 
 

@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..levers import Levers
-from ..params import Param
-from ..state import State, by_dim, mean_abs_gap, row_sum, segment_sum
+from ..core.params import Param
+from ..state.levers import Levers
+from ..state.variables import State, by_dim, mean_abs_gap, row_sum, segment_sum
 from .base import Mechanism
 
 EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..levers import Levers
-from ..params import Param
-from ..state import State
+from ..core.params import Param
+from ..state.levers import Levers
+from ..state.variables import State
 from .base import Mechanism
 
 

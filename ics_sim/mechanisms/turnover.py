@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kinds import trait_table
-from ..levers import Levers
-from ..params import Param
-from ..state import State
+from ..core.params import Param
+from ..state.levers import Levers
+from ..state.variables import State
+from ..system.kinds import trait_table
 from .base import Mechanism
 
 

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ICSSimError
+from ..core.errors import ICSSimError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -263,7 +263,7 @@ def build_manifest(
         final: outcome name -> value at the last week.
         command: the command line, e.g. ``sys.argv``.
     """
-    from . import __version__
+    from .._version import __version__
 
     comp = model.composition
     manifest: dict[str, Any] = {

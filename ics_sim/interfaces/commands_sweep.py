@@ -64,11 +64,11 @@ def add_sweep_parser(subparsers: Any) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .experiment import load_experiment
-    from .sweep import read_manifest, sweep
+    from ..experiments.spec import load_experiment
+    from ..experiments.sweep import read_manifest, sweep
 
     if args.scheduler is not None and args.workers is not None:
-        from .errors import ICSSimError
+        from ..core.errors import ICSSimError
 
         raise ICSSimError("give --workers or --scheduler, not both (a cluster has its workers)")
     loaded = load_experiment(args.experiment)  # errors before any output
@@ -107,7 +107,7 @@ def add_analyse_parser(subparsers: Any) -> None:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from .analysis import analyse
+    from ..evaluation.analysis import analyse
 
     out = analyse(args.results)
     files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ParameterError
+from ..core.errors import ParameterError
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
+    from ..scenarios.schema import Scenario
 
 #: Keys of ``params`` that are not model or scenario parameters.
 SPECIAL = ("weeks",)
@@ -53,8 +53,8 @@ def run(
         ParameterError: an unknown name (the message lists the valid ones) or a value out of
             its valid range.
     """
-    from .experiment import apply, resolve_target, scenario_data
-    from .scenario import Scenario, from_dict, load
+    from ..scenarios.schema import Scenario, from_dict, load
+    from .spec import apply, resolve_target, scenario_data
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
@@ -89,7 +89,7 @@ def run(
         coerced.append(v)
 
     data = apply(scenario_data(base), targets, coerced)
-    from .scenario import ScenarioError
+    from ..scenarios.schema import ScenarioError
 
     try:
         scn = from_dict(data, source=str(base.source) if base.source else None)

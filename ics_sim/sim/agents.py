@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .kinds import Kind
+from ..system.kinds import Kind
 
 if TYPE_CHECKING:
     from .model import ICSModel
@@ -57,7 +57,7 @@ class Organisation(mesa.Agent):
     @property
     def alignment(self) -> float:
         """Alignment of its aims with the shared purpose of its ICS, in [0, 1]."""
-        from .outcomes import alignment
+        from ..state.outcomes import alignment
 
         eng = self.model.engine
         return float(alignment(eng.state, eng.ics, eng.n_ics)[0, self.index])

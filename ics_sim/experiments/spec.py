@@ -32,10 +32,10 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ICSSimError, ParameterError
-from .outcomes import OUTCOMES, PRACTICES
-from .params import Param, suggest
-from .scenario import MAX_WEEKS, Scenario, ScenarioError, from_dict, load, read_yaml
+from ..core.errors import ICSSimError, ParameterError
+from ..core.params import Param, suggest
+from ..scenarios.schema import MAX_WEEKS, Scenario, ScenarioError, from_dict, load, read_yaml
+from ..state.outcomes import OUTCOMES, PRACTICES
 
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
 CONTINUOUS: tuple[str, ...] = ("lhs", "sobol", "morris")
@@ -193,7 +193,7 @@ class Target:
 
 
 def model_params() -> dict[str, Param]:
-    from .engine import all_params
+    from ..sim.engine import all_params
 
     return {p.name: p for p in all_params()}
 
@@ -225,7 +225,7 @@ def resolve_target(name: str, scn: Scenario) -> Target:
     event = events[index]
     if when is not None:
         return Target(name, section, index, when, 0 if when == "start" else 1, MAX_WEEKS, True)
-    from .interventions import REGISTRY
+    from ..interventions import REGISTRY
 
     declared = {p.name: p for p in REGISTRY[event.type].params}
     if key not in declared:
@@ -239,7 +239,7 @@ def resolve_target(name: str, scn: Scenario) -> Target:
 
 
 def _event_paths(scn: Scenario) -> list[str]:
-    from .interventions import REGISTRY
+    from ..interventions import REGISTRY
 
     out = []
     for path, event in scn.events():

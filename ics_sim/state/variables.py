@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .composition import Composition
-from .kinds import SECTOR, legacy_matrix, trait_table
-from .network import Topology
-from .params import Param, Params
-from .rng import Streams
+from ..core.params import Param, Params
+from ..core.rng import Streams
+from ..system.composition import Composition
+from ..system.kinds import SECTOR, legacy_matrix, trait_table
+from ..system.network import Topology
 
 #: Dimensions of an organisation's aims (its view of what the system should prioritise):
 #: urgent and elective care, prevention and inequalities, financial balance. The four core

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ICSSimError
-from .outcomes import OUTCOMES, PRACTICES
+from ..core.errors import ICSSimError
+from ..state.outcomes import OUTCOMES, PRACTICES
 from .progress import progress_bar
 
-REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def _positive(text: str) -> int:
@@ -57,7 +57,7 @@ def add_check_parser(sub: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .scenario import load
+    from ..scenarios.schema import load
 
     bad = 0
     for f in args.files:
@@ -87,7 +87,7 @@ def add_schema_parser(sub: Any) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .scenario import json_schema
+    from ..scenarios.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return 0
@@ -125,7 +125,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         t.add_column("name")
         t.add_column("description", overflow="fold")
         if folder:
-            from .scenario import load
+            from ..scenarios.schema import load
 
             for f in sorted(Path(folder).glob("*.yaml")):
                 try:
@@ -134,7 +134,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 except ICSSimError as e:
                     t.add_row(f.name, "[red]invalid[/red]", str(e))
         console.print(t)
-    from .interventions import INTERVENTIONS, SHOCKS
+    from ..interventions import INTERVENTIONS, SHOCKS
 
     for label, reg in (("interventions", INTERVENTIONS), ("shocks", SHOCKS)):
         if what in ("all", label):
@@ -146,7 +146,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 t.add_row(name, cls.summary, ", ".join(cls.acts_through), params or "-")
             console.print(t)
     if what in ("all", "ics"):
-        from .england import list_icss
+        from ..system.england import list_icss
 
         df = list_icss()
         t = Table(title=f"The {len(df)} integrated care systems of England (--ics CODE)")
@@ -163,10 +163,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- run a scenario ----------------------------------------------------------------------------
 def run_scenario_files(args: argparse.Namespace) -> int:
     """``ics-sim run SCENARIO.yaml``: replicates, tidy outputs, manifest and plots."""
-    from . import output, plots
-    from .model import ICSModel
-    from .runner import run_scenario_tables
-    from .scenario import load
+    from ..experiments import store as output
+    from ..reporting import plots
+    from ..scenarios.schema import load
+    from ..sim.model import ICSModel
+    from ..sim.runner import run_scenario_tables
 
     scn = load(args.scenario)
     scn.check()
@@ -279,7 +280,7 @@ def _command(args: argparse.Namespace) -> list[str]:
 
 
 def _version() -> str:
-    from . import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -313,10 +314,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from . import output, plots
-    from .compare import paired_differences, replicates_needed
-    from .runner import run_scenario
-    from .scenario import load
+    from ..evaluation.compare import paired_differences, replicates_needed
+    from ..experiments import store as output
+    from ..reporting import plots
+    from ..scenarios.schema import load
+    from ..sim.runner import run_scenario
 
     if len(args.scenarios) < 2:
         raise ICSSimError("compare needs at least two scenario files")
@@ -438,7 +440,7 @@ def add_validate_parser(sub: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate
+    from ..evaluation.validation import validate
 
     say: Callable[[str], None] = lambda m: print(f"validate: {m}...", file=sys.stderr)  # noqa: E731
     rep = validate(args.out, quick=args.quick, sobol=args.sobol, progress=say)

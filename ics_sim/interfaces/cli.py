@@ -1,0 +1,343 @@
+"""The ``ics-sim`` command line.
+
+Subcommands are registered in :data:`COMMANDS`: each entry is a function that adds its parser
+to the argparse subparsers and sets ``func`` (called with the parsed arguments, returning an
+exit code). ``run`` is defined here; the scenario commands (``check``, ``schema``, ``list``,
+``compare``, ``validate`` and ``run SCENARIO.yaml``) live in :mod:`ics_sim.commands`.
+
+Exit codes: 0 success, 2 bad input (usage errors and :class:`ics_sim.errors.ICSSimError`, one
+line ``ics-sim: error: ...`` on stderr), 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .._version import __version__
+from ..core.errors import ICSSimError
+from .progress import progress_bar
+
+PROG = "ics-sim"
+DEFAULT_WEEKS = 260
+DEFAULT_SEED = 1
+DEFAULT_OUT = "ics-sim-output"
+MAX_WEEKS = 52_000  # a thousand years: anything more is a typo
+
+
+class UsageError(ICSSimError):
+    """Bad command-line syntax (reported like any other user error)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _int_arg(name: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < lo or (hi is not None and value > hi):
+            limit = f"between {lo} and {hi}" if hi is not None else f">= {lo}"
+            raise argparse.ArgumentTypeError(f"must be {limit}, got {value}")
+        return value
+
+    parse.__name__ = name  # argparse names the type in some messages
+    return parse
+
+
+# --------------------------------------------------------------------------------------------
+# ics-sim run
+
+
+def _positive_int(name: str) -> Callable[[str], int]:
+    return _int_arg(name, 1)
+
+
+def add_run(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run the model and write outcomes, plots and a manifest",
+        description="Run the model for one ICS and one seed (or, given a scenario file, its "
+        "replicates). Writes outcomes.csv, outcomes.parquet, manifest.json and PNG plots to "
+        "the output folder.",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="SCENARIO.yaml",
+        help="optional scenario file (see 'ics-sim list scenarios'); without it, one run of "
+        "the default or --ics system with no interventions",
+    )
+    p.add_argument(
+        "--weeks",
+        type=_int_arg("--weeks", 0, MAX_WEEKS),
+        default=None,
+        metavar="N",
+        help=f"weeks to simulate (default {DEFAULT_WEEKS}, five years, or the scenario's)",
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_arg("--seed", 0, 2**63 - 1),
+        default=None,
+        metavar="S",
+        help="random seed: the same seed gives the same results "
+        f"(default {DEFAULT_SEED}, or the scenario's)",
+    )
+    p.add_argument(
+        "--ics",
+        default=None,
+        metavar="CODE",
+        help="an English ICS by ICB code (ODS, e.g. QOX, or ONS, e.g. E54000040) or name "
+        "(default: the built-in default ICS of 43 organisations)",
+    )
+    p.add_argument(
+        "--replicates",
+        type=_positive_int("--replicates"),
+        default=None,
+        metavar="R",
+        help="with a scenario file: number of replicates (default: the scenario's)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEFAULT_OUT),
+        metavar="DIR",
+        help=f"output folder, created if needed (default ./{DEFAULT_OUT})",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="never show the progress bar (it is only shown when stderr is a terminal)",
+    )
+    p.set_defaults(func=cmd_run)
+
+
+def _make_model(seed: int, ics: str | None):
+    from ..sim.model import ICSModel
+
+    try:
+        return ICSModel(rng=seed, ics=ics)
+    except ImportError as exc:  # real ICS data not installed in this version
+        if ics is not None and (exc.name or "").startswith("ics_sim"):
+            raise ICSSimError(
+                f"--ics {ics}: real ICS compositions are not available in this version of "
+                "ics-sim; leave out --ics to run the default ICS"
+            ) from None
+        raise
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.scenario is not None:
+        if args.ics is not None:
+            raise UsageError("--ics cannot be combined with a scenario file (set 'ics:' in it)")
+        from .commands import run_scenario_files
+
+        return run_scenario_files(args)
+    if args.replicates is not None:
+        raise UsageError("--replicates needs a scenario file: ics-sim run SCENARIO.yaml")
+    args.weeks = DEFAULT_WEEKS if args.weeks is None else args.weeks
+    args.seed = DEFAULT_SEED if args.seed is None else args.seed
+    return run_single(args)
+
+
+def run_single(args: argparse.Namespace) -> int:
+    """One run of one system: outcomes, plots, manifest and a summary."""
+    from ..experiments import store as output
+    from ..reporting import plots
+    from ..state.outcomes import PRACTICE_LABELS, PRACTICES
+
+    out = output.prepare_dir(args.out)
+    model = _make_model(args.seed, args.ics)
+    graph_start = model.graph()
+
+    t0 = time.perf_counter()
+    label = model.composition.name
+    with progress_bar(args.weeks, label, "weeks", not args.no_progress) as advance:
+        df = model.run(args.weeks, progress=advance)
+    wall = time.perf_counter() - t0
+    graph_end = model.graph()
+
+    # A stale manifest would describe other files: remove it first, write it last, so a
+    # folder with a manifest always holds one complete run.
+    (out / "manifest.json").unlink(missing_ok=True)
+    name = model.composition.name
+    where = f"{name}, seed {args.seed}"
+    files: dict[str, Path] = {
+        "outcomes_csv": output.write_csv(df, out / "outcomes.csv"),
+        "outcomes_parquet": output.write_parquet(df, out / "outcomes.parquet"),
+    }
+    pos = plots.network_layout(graph_start)  # shared, so organisations stay in place
+    files["practices_png"] = out / "practices.png"
+    plots.plot_outcomes(
+        df,
+        PRACTICES,
+        path=files["practices_png"],
+        title=f"The six practices over {args.weeks} weeks ({where})",
+    )
+    files["radar_png"] = out / "radar.png"
+    plots.plot_radar(
+        df.iloc[-1].to_dict(),
+        df.iloc[0].to_dict(),
+        path=files["radar_png"],
+        title=f"The six practices at week 0 and week {args.weeks}",
+        now_label=f"Week {args.weeks}",
+    )
+    for key, graph, week in (("start", graph_start, 0), ("end", graph_end, args.weeks)):
+        files[f"network_{key}_png"] = out / f"network_{key}.png"
+        plots.plot_network(
+            graph,
+            path=files[f"network_{key}_png"],
+            title=f"Relationships at week {week} ({where})",
+            pos=pos,
+        )
+
+    final = {k: float(v) for k, v in df.iloc[-1].items() if k != "week"}
+    manifest = output.build_manifest(
+        model,
+        seed=args.seed,
+        weeks=args.weeks,
+        ics=args.ics,
+        wall_time=wall,
+        files=files,
+        final=final,
+        command=[PROG, *args.argv],
+    )
+    files["manifest"] = output.write_json(manifest, out / "manifest.json")
+
+    _print_summary(df, model, args, wall, out, files, PRACTICES, PRACTICE_LABELS)
+    return 0
+
+
+def _print_summary(df, model, args, wall, out, files, practices, labels) -> None:
+    first, last = df.iloc[0], df.iloc[-1]
+    comp = model.composition
+    rows = [("Collaboration index", "collaboration_index")]
+    rows += [(f"  {labels[p]}", p) for p in practices]
+    width = max(len(label) for label, _ in rows) + 2
+
+    def fmt(x: Any) -> str:
+        x = float(x)
+        return f"{x:8.3f}" if math.isfinite(x) else f"{'n/a':>8}"
+
+    lines = [
+        f"ics-sim {__version__}: {comp.name} ({comp.n} organisations), seed {args.seed}, "
+        f"{args.weeks} weeks in {wall:.1f} s",
+        "",
+        f"{'':<{width}}{'week 0':>8}  {f'week {args.weeks}':>10}",
+    ]
+    for label, key in rows:
+        if key in df.columns:
+            lines.append(f"{label:<{width}}{fmt(first[key])}  {fmt(last[key]):>10}")
+    try:
+        shown = out.relative_to(Path.cwd())
+    except ValueError:
+        shown = out
+    lines += ["", f"Wrote {len(files)} files to {shown}{os.sep}:"]
+    lines += [f"  {Path(p).name}" for p in files.values()]
+    print("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------
+# The parser and main
+
+
+def _commands() -> list[Callable[[Any], None]]:
+    from ..dashboard.launch import add_dashboard_parser
+    from . import commands as c
+    from . import commands_sweep as sw
+
+    return [
+        add_run,
+        c.add_compare_parser,
+        c.add_check_parser,
+        c.add_list_parser,
+        c.add_schema_parser,
+        sw.add_sweep_parser,
+        sw.add_analyse_parser,
+        c.add_validate_parser,
+        add_dashboard_parser,
+    ]
+
+
+#: Functions that each add one subcommand, in the order ``--help`` lists them.
+COMMANDS: list[Callable[[Any], None]] = _commands()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Agent-based simulation of how the organisations of an English integrated "
+        "care system (ICS) come to collaborate.",
+        epilog=f"Run '{PROG} COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def _error(message: str) -> int:
+    message = " ".join(str(message).split()) or "unknown error"
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version print, then exit 0
+            return exc.code if isinstance(exc.code, int) else 0
+        if args.command is None:
+            raise UsageError(
+                f"no command given; choose one of: {', '.join(_command_names(parser))} "
+                f"(see '{PROG} --help')"
+            )
+        args.argv = argv
+        return int(args.func(args))
+    except ICSSimError as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted; files already written are complete", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `ics-sim run | head -3`
+        _silence_stdout()
+        return 141
+
+
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so Python's exit flush does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,402 @@
+"""Scenario files: YAML that switches interventions and shocks on, validated before anything runs.
+
+A scenario file is read with ``yaml.safe_load`` only (it can never run code) and validated with
+pydantic: unknown keys, unknown names, wrong types, out-of-range values, an end before a start
+and targets that match nothing each give one message naming the file, the field and what would
+be valid. ``extends: other.yaml`` starts from another scenario: ``parameters`` are merged,
+``interventions``, ``shocks`` and ``mechanisms_off`` are appended, and every other key replaces
+the parent's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ..core.errors import ICSSimError
+from ..core.params import resolve, suggest
+from ..interventions import INTERVENTIONS, REGISTRY, SHOCKS, Intervention, create
+from ..sim.engine import Engine, all_params, check_mechanisms
+from ..system.composition import Composition
+from ..system.kinds import KIND_KEYS, parse_kind
+
+MAX_WEEKS = 5200
+MAX_REPLICATES = 100_000
+Number = Annotated[float, Field(allow_inf_nan=False)] | int
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TargetSpec(_Strict):
+    """Which organisations an intervention reaches (any that match); empty means everyone."""
+
+    kinds: list[str] = Field(default_factory=list, description=f"any of: {', '.join(KIND_KEYS)}")
+    places: list[str] = Field(default_factory=list, description="place (council footprint) names")
+    names: list[str] = Field(default_factory=list, description="organisation names")
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: list[str]) -> list[str]:
+        for k in kinds:
+            try:
+                parse_kind(k)
+            except ICSSimError as e:
+                raise ValueError(str(e)) from None
+        return kinds
+
+
+class EventSpec(_Strict):
+    """One intervention or shock: its type, when it runs, whom it reaches, its parameters."""
+
+    type: str = Field(description="registered name, e.g. big_breakfast or financial_squeeze")
+    start: int = Field(0, ge=0, le=MAX_WEEKS, description="first week it is active")
+    end: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_WEEKS,
+        description="first week it is no longer active (omit: to the end of the run)",
+    )
+    targets: TargetSpec | None = Field(None, description="omit for the type's default targets")
+    params: dict[str, Number] = Field(default_factory=dict, description="the type's parameters")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, name: str) -> str:
+        if name not in REGISTRY:
+            raise ValueError(
+                f"unknown intervention or shock {name!r}{suggest(name, REGISTRY)}; valid: "
+                + ", ".join(REGISTRY)
+            )
+        return name
+
+    @model_validator(mode="after")
+    def _check(self) -> EventSpec:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        cls = REGISTRY[self.type]
+        valid = [p.name for p in cls.params]
+        for name in self.params:
+            if name not in valid:
+                raise ValueError(
+                    f"params: unknown parameter {name!r}{suggest(name, valid)} for {self.type}; "
+                    f"it takes: {', '.join(valid) or '(no parameters)'}"
+                )
+        try:
+            resolve(cls.params, self.params)
+        except ICSSimError as e:
+            raise ValueError(f"params: {e}") from None
+        return self
+
+    def create(self, key: str) -> Intervention:
+        targets = self.targets.model_dump() if self.targets is not None else None
+        if targets is not None and not any(targets.values()):
+            targets = {}
+        return create(self.type, self.start, self.end, targets, self.params, key=key)
+
+
+class CountsSpec(_Strict):
+    """A synthetic ICS with these numbers of each kind of organisation."""
+
+    counts: dict[str, Annotated[int, Field(ge=0, le=5000)]]
+
+    @field_validator("counts")
+    @classmethod
+    def _kinds(cls, counts: dict[str, int]) -> dict[str, int]:
+        for k in counts:
+            try:
+                parse_kind(k)
+            except ICSSimError as e:
+                raise ValueError(str(e)) from None
+        if sum(counts.values()) < 2:
+            raise ValueError("an ICS needs at least 2 organisations")
+        return counts
+
+
+class Scenario(_Strict):
+    """A scenario: an ICS, a horizon, replicates, parameter changes, interventions, shocks."""
+
+    name: str = Field(min_length=1, description="short title shown in reports and dashboard")
+    description: str = Field("", description="plain-language description for the audience")
+    extends: str | None = Field(None, description="path of a scenario this one starts from")
+    ics: str | CountsSpec = Field(
+        "default",
+        description="'default', an ICB code or name (see 'ics-sim list'), or {counts: {kind: n}}",
+    )
+    weeks: int = Field(260, ge=1, le=MAX_WEEKS, description="weeks to simulate")
+    seed: int = Field(
+        1, ge=0, le=2**63 - 1, description="seed of replicate 0 (replicate r uses seed + r)"
+    )
+    replicates: int = Field(10, ge=1, le=MAX_REPLICATES, description="replicates to run")
+    parameters: dict[str, Number] = Field(
+        default_factory=dict, description="overrides of model parameters (see docs/ODD.md)"
+    )
+    mechanisms_off: list[str] = Field(default_factory=list, description="mechanisms to switch off")
+    interventions: list[EventSpec] = Field(default_factory=list)
+    shocks: list[EventSpec] = Field(default_factory=list)
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, values: dict[str, float]) -> dict[str, float]:
+        try:
+            resolve(all_params(), values)
+        except ICSSimError as e:
+            raise ValueError(str(e)) from None
+        return values
+
+    @field_validator("mechanisms_off")
+    @classmethod
+    def _known_mechanisms(cls, names: list[str]) -> list[str]:
+        try:
+            check_mechanisms(names)
+        except ICSSimError as e:
+            raise ValueError(str(e)) from None
+        return names
+
+    @field_validator("interventions")
+    @classmethod
+    def _are_interventions(cls, events: list[EventSpec]) -> list[EventSpec]:
+        for e in events:
+            if e.type in SHOCKS:
+                raise ValueError(f"{e.type!r} is a shock: list it under 'shocks'")
+        return events
+
+    @field_validator("shocks")
+    @classmethod
+    def _are_shocks(cls, events: list[EventSpec]) -> list[EventSpec]:
+        for e in events:
+            if e.type in INTERVENTIONS:
+                raise ValueError(f"{e.type!r} is an intervention: list it under 'interventions'")
+        return events
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def source(self) -> Path | None:
+        return self._source
+
+    def composition(self) -> Composition:
+        from ..sim.model import resolve_composition
+
+        if isinstance(self.ics, CountsSpec):
+            return resolve_composition(None, self.ics.counts)
+        return resolve_composition(self.ics)
+
+    def events(self) -> list[tuple[str, EventSpec]]:
+        """(field path, spec) of every intervention then every shock."""
+        return [(f"interventions[{i}]", e) for i, e in enumerate(self.interventions)] + [
+            (f"shocks[{i}]", e) for i, e in enumerate(self.shocks)
+        ]
+
+    def create_events(self) -> list[Intervention]:
+        return [e.create(key=f"{path}:{e.type}") for path, e in self.events()]
+
+    def seeds(self, replicates: int | None = None, seed: int | None = None) -> list[int]:
+        base = self.seed if seed is None else seed
+        return [base + r for r in range(replicates or self.replicates)]
+
+    def engine(self, seeds: list[int]) -> Engine:
+        """An engine running this scenario for the given seeds (targets checked here)."""
+        try:
+            comp = self.composition()
+        except ScenarioError:
+            raise
+        except ICSSimError as err:
+            raise ScenarioError(self._source, "ics", str(err)) from None
+        events = self.create_events()
+        eng = Engine(comp, seeds, self.parameters, self.mechanisms_off, events)
+        for (path, _), ev in zip(self.events(), events, strict=True):
+            try:
+                ev.bind(eng)
+            except ICSSimError as err:
+                raise ScenarioError(self._source, f"{path}.targets", str(err)) from None
+        return eng
+
+    def check(self) -> None:
+        """Everything a run needs, short of running: the ICS exists, targets match."""
+        self.engine([self.seed]) if self.weeks else None
+
+
+class ScenarioError(ICSSimError):
+    """A scenario file problem, located by file and field path."""
+
+    def __init__(self, path: Path | str | None, field: str, message: str):
+        where = f"{path}: " if path else ""
+        loc = f"{field}: " if field else ""
+        super().__init__(f"{where}{loc}{message}")
+        self.path, self.field, self.detail = path, field, message
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("str", "CountsSpec", "function-after[_kinds(), CountsSpec]"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _first_error(exc: ValidationError, path: Path | str | None) -> ScenarioError:
+    """The most useful single message from a pydantic error."""
+    errors = exc.errors(include_url=False)
+    # Of the branches of a union (ics: text or counts), report the one the input was meant for.
+    err = next((e for e in errors if e["type"] != "string_type" or len(errors) == 1), errors[0])
+    field = _loc(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        parent = err["loc"][:-1]
+        name = str(err["loc"][-1])
+        model = _model_at(parent)
+        valid = list(model.model_fields) if model else []
+        field = _loc(parent)
+        return ScenarioError(
+            path,
+            field,
+            f"unknown key {name!r}{suggest(name, valid)}; valid keys: {', '.join(valid)}",
+        )
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        return ScenarioError(path, field, "this key is required")
+    if "input" in err and kind.endswith("_type"):
+        msg += f" (got {type(err['input']).__name__} {_short(err['input'])})"
+    return ScenarioError(path, field, msg)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Scenario
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        f = model.model_fields.get(str(part))
+        if f is None:
+            return None
+        ann = f.annotation
+        model = next(
+            (c for c in (EventSpec, TargetSpec, CountsSpec) if c is ann or c in _args(ann)), None
+        )
+    return model
+
+
+def _args(ann: Any) -> tuple[Any, ...]:
+    args = getattr(ann, "__args__", ())
+    return tuple(a for arg in args for a in (arg, *_args(arg)))
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in a YAML file, or a ScenarioError saying why not."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(path, "", "is a folder, not a scenario file") from None
+    except OSError as e:
+        raise ScenarioError(path, "", f"cannot be read ({e.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(path, "", "is not a text file (expected UTF-8 YAML)") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ScenarioError(path, "", f"is not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", "is nested too deeply to be a scenario") from None
+    if raw is None:
+        raise ScenarioError(path, "", "is empty; a scenario needs at least 'name'")
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            path, "", f"must be a mapping of keys (name, weeks, ...), not a {type(raw).__name__}"
+        )
+    bad = [k for k in raw if not isinstance(k, str)]
+    if bad:
+        raise ScenarioError(path, "", f"keys must be text, got {_short(bad[0])}")
+    return raw
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = dict(parent)
+    for k, v in child.items():
+        if k == "parameters" and isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        elif (
+            k in ("interventions", "shocks", "mechanisms_off")
+            and isinstance(v, list)
+            and (isinstance(out.get(k), list))
+        ):
+            out[k] = [*out[k], *v]
+        else:
+            out[k] = v
+    out.pop("extends", None)
+    return out
+
+
+def _resolved_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path.resolve() in {p.resolve() for p in seen}:
+        chain = " -> ".join(p.name for p in (*seen, path))
+        raise ScenarioError(seen[-1], "extends", f"scenarios extend each other in a loop: {chain}")
+    raw = read_yaml(path)
+    parent = raw.get("extends")
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(path, "extends", f"must be a file path, got {_short(parent)}")
+    parent_path = path.parent / parent
+    if not parent_path.exists():
+        raise ScenarioError(path, "extends", f"no scenario file {parent!r} next to this one")
+    # Validate the parent on its own first, so its errors name its own file.
+    load(parent_path, _seen=(*seen, path))
+    return _merge(_resolved_raw(parent_path, (*seen, path)), raw)
+
+
+def load(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
+    """Read and validate a scenario file (following ``extends``)."""
+    path = Path(path)
+    raw = _resolved_raw(path, _seen)
+    try:
+        scn = Scenario.model_validate(raw)
+    except ValidationError as e:
+        raise _first_error(e, path) from None
+    scn._source = path
+    return scn
+
+
+def from_dict(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a scenario given as a dict (for code that generates scenarios)."""
+    try:
+        scn = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _first_error(e, source) from None
+    return scn
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors' autocompletion and validation."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ics-sim scenario"
+    return schema

@@ -1,0 +1,114 @@
+"""The weekly tick: numpy state, mechanisms in a fixed, documented order, outcomes.
+
+The engine is the fast core; :class:`ics_sim.model.ICSModel` is its Mesa face. An engine
+holds R replicates of one scenario (one seed each) and steps them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..core.errors import ParameterError
+from ..core.params import Param, Params, resolve, suggest
+from ..core.rng import Streams
+from ..mechanisms import MECHANISMS, ORDER
+from ..state import outcomes
+from ..state.levers import Levers
+from ..state.variables import INIT_PARAMS, State, initialise
+from ..system.composition import Composition
+from ..system.network import Topology, build_topology
+
+
+class Intervention(Protocol):
+    """Anything that sets levers each week (see :mod:`ics_sim.levers`)."""
+
+    def apply(self, engine: Engine, week: int) -> None: ...
+
+
+def all_params() -> tuple[Param, ...]:
+    """Every declared parameter: initialisation first, then each mechanism's in tick order."""
+    return INIT_PARAMS + tuple(p for m in ORDER for p in m.params)
+
+
+def check_mechanisms(names: Iterable[str]) -> frozenset[str]:
+    """Validated names of mechanisms to switch off."""
+    names = frozenset(names)
+    for n in names:
+        if n not in MECHANISMS:
+            raise ParameterError(
+                f"unknown mechanism {n!r}{suggest(n, MECHANISMS)}; valid mechanisms: "
+                + ", ".join(MECHANISMS)
+            )
+    return names
+
+
+class Engine:
+    """R replicates of one system, stepped one week at a time."""
+
+    def __init__(
+        self,
+        composition: Composition,
+        seeds: Sequence[int],
+        params: Mapping[str, Any] | Params | None = None,
+        mechanisms_off: Iterable[str] = (),
+        interventions: Iterable[Intervention] = (),
+    ):
+        self.composition = composition
+        self.seeds = [int(s) for s in seeds]
+        self.params = params if isinstance(params, Params) else resolve(all_params(), params or {})
+        self.mechanisms_off = check_mechanisms(mechanisms_off)
+        self.topo: Topology = build_topology(composition)
+        self.state: State = initialise(composition, self.topo, self.params, self.seeds)
+        t = self.topo
+        self.levers = Levers.neutral(len(self.seeds), t.n, t.e, t.n_forums)
+        self.mechanisms = [
+            cls(t, self.params, Streams(self.seeds, cls.name), self.mechanisms_off)
+            for cls in ORDER
+            if cls.name not in self.mechanisms_off
+        ]
+        for m in self.mechanisms:
+            m.init(self.state, self.levers)
+        self.interventions: list[Intervention] = []
+        self.ics = composition.ics.astype(np.int64)
+        self.n_ics = len(composition.ics_names)
+        self.week = 0
+        self.warm_up(int(self.params.warmup_weeks))
+        self.interventions = list(interventions)
+
+    def warm_up(self, weeks: int) -> None:
+        """Run ``weeks`` weeks with no intervention, then call the result week 0."""
+        for _ in range(weeks):
+            self.step()
+        self.week = 0
+        self.state.leader_changes.fill(0.0)
+
+    def step(self) -> None:
+        """Advance every replicate by one week."""
+        self.levers.reset()
+        for iv in self.interventions:
+            iv.apply(self, self.week)
+        s = self.state
+        s.good.fill(0.0)
+        s.bad.fill(0.0)
+        for m in self.mechanisms:
+            m.step(s, self.levers, self.week)
+        self.week += 1
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """Every outcome now, one value per replicate."""
+        return outcomes.compute(self.state, self.topo, self.ics, self.n_ics)
+
+    def outcomes_by_ics(self) -> dict[str, np.ndarray]:
+        """Every outcome now for each ICS of the system, arrays (R, number of ICSs)."""
+        return outcomes.by_ics(self.state, self.topo)
+
+    def run(self, weeks: int) -> dict[str, np.ndarray]:
+        """Step ``weeks`` times; each outcome as an array (weeks + 1, R), week 0 first."""
+        rows = [self.outcomes()]
+        for _ in range(weeks):
+            self.step()
+            rows.append(self.outcomes())
+        return {k: np.stack([r[k] for r in rows]) for k in outcomes.OUTCOMES}

@@ -1,0 +1,151 @@
+"""ICSModel: the Mesa model of an integrated care system.
+
+``ICSModel(rng=seed, **params)`` is a :class:`mesa.Model`; ``model.step()`` advances one week;
+``model.run(weeks)`` returns the outcomes as a pandas DataFrame; ``model.graph()`` gives the
+relationship network with its current state as a networkx DiGraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..state.outcomes import OUTCOMES
+from ..system.composition import Composition, default, from_counts
+from ..system.network import to_networkx
+from .agents import Organisation
+from .engine import Engine, Intervention
+
+
+def resolve_composition(
+    ics: str | Composition | None = None, counts: Mapping[str, int] | None = None
+) -> Composition:
+    """The composition named by ``ics`` (an ICB code or name), given by ``counts``, or default."""
+    if isinstance(ics, Composition):
+        return ics
+    if ics is not None and counts is not None:
+        from ..core.errors import ParameterError
+
+        raise ParameterError("give either 'ics' or 'counts', not both")
+    if counts is not None:
+        return from_counts(counts)
+    if ics is None or str(ics).lower() in ("default", ""):
+        return default()
+    from ..system import england
+
+    if str(ics).lower() == "england":
+        return england.england()
+    return england.from_icb(str(ics))
+
+
+class ICSModel(mesa.Model):
+    """Organisations of an ICS building (or losing) trust, week by week.
+
+    Args:
+        rng: seed (an int) or numpy Generator; one seed drives every random stream.
+        ics: an ICB code (ODS ``QOX`` or ONS ``E54000040``) or name, ``"england"`` for all 42
+            ICSs in one model, a Composition, or None for the default ICS.
+        counts: organisations of each kind, e.g. ``{"acute": 2, "vcse": 10, ...}``.
+        mechanisms_off: names of mechanisms to switch off (see ``ics_sim.MECHANISMS``).
+        interventions: objects with ``apply(engine, week)`` that set levers.
+        **params: overrides of declared parameters (see ``ics_sim.parameters()``).
+    """
+
+    def __init__(
+        self,
+        rng: int | np.random.Generator | None = None,
+        *,
+        ics: str | Composition | None = None,
+        counts: Mapping[str, int] | None = None,
+        mechanisms_off: Iterable[str] = (),
+        interventions: Iterable[Intervention] = (),
+        **params: Any,
+    ):
+        if isinstance(rng, bool):
+            raise TypeError("rng must be an int seed or a numpy Generator")
+        super().__init__(rng=rng)
+        if isinstance(rng, int | np.integer):
+            self.seed = int(rng)
+        else:
+            self.seed = int(self.rng.integers(0, 2**63 - 1))
+        self.composition = resolve_composition(ics, counts)
+        self.engine = Engine(self.composition, [self.seed], params, mechanisms_off, interventions)
+        self.organisations = [Organisation(self, i) for i in range(self.composition.n)]
+        self._now: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in OUTCOMES}
+        )
+        self._collect()
+
+    @property
+    def week(self) -> int:
+        """Weeks simulated so far."""
+        return self.engine.week
+
+    @property
+    def params(self):
+        return self.engine.params
+
+    def _collect(self) -> None:
+        self._now = {k: float(v[0]) for k, v in self.engine.outcomes().items()}
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """Advance one week."""
+        self.engine.step()
+        self._collect()
+
+    def run(self, weeks: int, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+        """Advance ``weeks`` weeks and return every outcome so far, one row per week."""
+        if weeks < 0:
+            raise ValueError("weeks must be >= 0")
+        for _ in range(weeks):
+            self.step()
+            if progress is not None:
+                progress(1)
+        return self.outcomes()
+
+    def outcomes(self) -> pd.DataFrame:
+        """Outcomes collected so far: a ``week`` column then one column per outcome."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "week", np.arange(len(df)))
+        return df
+
+    def graph(self) -> nx.DiGraph:
+        """The relationship network now, with organisations' and ties' state as attributes."""
+        s = self.engine.state
+        nodes = {
+            k: getattr(s, k)[0]
+            for k in (
+                "power",
+                "resources",
+                "pressure",
+                "capacity",
+                "system_time",
+                "safety",
+                "orientation",
+                "perceived_sharing",
+            )
+        }
+        nodes["tenure_weeks"] = s.tenure[0]
+        edges = {
+            "trust": s.trust[0],
+            "familiarity": s.familiarity[0],
+            "legacy": s.legacy[0],
+            "contact": s.contact[0],
+            "conflict": s.conflict[0].astype(float),
+        }
+        return to_networkx(self.composition, self.engine.topo, nodes, edges)
+
+
+def _reporter(name: str) -> Callable[[ICSModel], float]:
+    def report(model: ICSModel) -> float:
+        return model._now[name]
+
+    report.__name__ = name
+    return report
