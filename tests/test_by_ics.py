@@ -78,7 +78,7 @@ def test_run_writes_outcomes_per_ics_for_england(tmp_path):
     pytest.importorskip("ics_sim.england")
     out = tmp_path / "england"
     proc = subprocess.run(
-        [sys.executable, "-m", "ics_sim.cli", "run", str(SCENARIOS / "england.yaml")]
+        [sys.executable, "-m", "ics_sim.interfaces.cli", "run", str(SCENARIOS / "england.yaml")]
         + ["--weeks", "2", "--out", str(out), "--no-progress"],
         capture_output=True,
         text=True,

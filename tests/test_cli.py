@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ics_sim import OUTCOMES, PRACTICES, ICSModel, __version__, plots
-from ics_sim.cli import main
+from ics_sim.interfaces.cli import main
 from ics_sim.errors import ICSSimError
 from ics_sim.experiments import store as output
 
@@ -121,7 +121,7 @@ def test_same_seed_gives_identical_files_in_a_real_process(run_dir: Path, tmp_pa
     """The installed entry point, run as a separate process without a terminal."""
     out = tmp_path / "again"
     res = subprocess.run(
-        [sys.executable, "-m", "ics_sim.cli", "run", "--weeks", "20", "--seed", "3"]
+        [sys.executable, "-m", "ics_sim.interfaces.cli", "run", "--weeks", "20", "--seed", "3"]
         + ["--out", str(out)],
         capture_output=True,
         text=True,
@@ -227,7 +227,7 @@ def test_icssimerror_from_anywhere_is_reported(tmp_path: Path, capsys, monkeypat
 
 def test_bad_input_in_a_real_process() -> None:
     res = subprocess.run(
-        [sys.executable, "-m", "ics_sim.cli", "run", "--weeks", "-3"],
+        [sys.executable, "-m", "ics_sim.interfaces.cli", "run", "--weeks", "-3"],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

@@ -30,7 +30,7 @@ def test_tutorial_runs(path, tmp_path, monkeypatch):
                 if line.startswith("$ ics-sim "):
                     args = line[2:].split()[1:]
                     done = subprocess.run(
-                        [sys.executable, "-m", "ics_sim.cli", *args],
+                        [sys.executable, "-m", "ics_sim.interfaces.cli", *args],
                         capture_output=True,
                         text=True,
                         timeout=600,
