@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from ics_sim import OUTCOMES, PRACTICES, ICSModel, __version__, plots
-from ics_sim.interfaces.cli import main
 from ics_sim.errors import ICSSimError
 from ics_sim.experiments import store as output
+from ics_sim.interfaces.cli import main
 
 FILES = (
     "outcomes.csv",

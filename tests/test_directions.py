@@ -12,6 +12,7 @@ import pytest
 from ics_sim import simulate
 from ics_sim.composition import default
 from ics_sim.engine import Engine
+from ics_sim.sim.plan import lever_table
 from ics_sim.state.levers import LEVERS
 
 from .helpers import SetLever, late_mean
@@ -98,7 +99,7 @@ def test_brokerage_never_lowers_working_trust():
 @pytest.mark.parametrize("name", sorted(LEVERS))
 def test_a_lever_does_nothing_when_its_mechanism_is_off(name):
     """Interventions act only through mechanisms: with the reader off, a lever is inert."""
-    _, neutral, reader, _ = LEVERS[name]
+    _, neutral, reader, _ = lever_table()[name]
     value = neutral + 0.5 if neutral == 0 else neutral * 0.5
     off = [reader]
     a = simulate([9], 30, mechanisms_off=off)

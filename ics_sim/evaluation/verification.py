@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..mechanisms import MECHANISMS
+from ..core.registry import REGISTRY
 from ..sim.engine import Engine
 from ..system.composition import CONSENSUS, Composition, Forum
 
@@ -56,7 +56,7 @@ def clique(n: int, kinds: list[int] | None = None) -> Composition:
 
 def only(*keep: str) -> list[str]:
     """Names of every mechanism except ``keep`` (to switch off)."""
-    return [m for m in MECHANISMS if m not in keep]
+    return [m for m in REGISTRY.mechanism_names() if m not in keep]
 
 
 def pooling_engine(susceptibility: np.ndarray, w: np.ndarray = W, x0: np.ndarray = X0) -> Engine:

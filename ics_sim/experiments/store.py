@@ -1,4 +1,4 @@
-"""Writing results: atomic file writers, the run manifest and the git revision.
+"""The result store: atomic file writers and the one run writer.
 
 Every writer writes to a temporary file in the destination folder and then moves it into
 place with :func:`os.replace`, which is atomic on POSIX and Windows. An interrupted or failed
@@ -9,16 +9,11 @@ any) is still there, or the complete new one is.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
-import platform
 import secrets
-import subprocess
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,124 +172,3 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Pa
         metadata = {"Software": None} if fmt == "png" else None
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
     return final
-
-
-def sha256(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file's contents."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def git_revision(where: str | os.PathLike[str] | None = None) -> str | None:
-    """The git commit the code at ``where`` (default: this package) is checked out at.
-
-    Returns None when git is missing, ``where`` is not in a repository, or anything else goes
-    wrong; never raises. A ``+dirty`` suffix marks uncommitted changes to tracked files.
-    """
-    cwd = Path(where) if where is not None else Path(__file__).resolve().parent
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-
-    def git(*args: str) -> str | None:
-        try:
-            res = subprocess.run(
-                ["git", *args],
-                cwd=cwd,
-                capture_output=True,
-                text=True,
-                timeout=5,
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
-        except (OSError, subprocess.SubprocessError, ValueError):
-            return None
-        return res.stdout.strip() if res.returncode == 0 else None
-
-    try:
-        rev = git("rev-parse", "HEAD")
-        if not rev:
-            return None
-        status = git("status", "--porcelain", "--untracked-files=no")
-        return f"{rev}+dirty" if status else rev
-    except Exception:  # noqa: BLE001 - documented to never raise
-        return None
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def environment() -> dict[str, Any]:
-    """Versions of Python and the libraries that affect the results, and the platform."""
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        **{
-            name: _version(name)
-            for name in ("numpy", "mesa", "pandas", "networkx", "scipy", "matplotlib", "pyarrow")
-        },
-    }
-
-
-def build_manifest(
-    model: Any,
-    *,
-    seed: int,
-    weeks: int,
-    ics: str | None,
-    wall_time: float,
-    files: Mapping[str, str | os.PathLike[str]] | None = None,
-    final: Mapping[str, float] | None = None,
-    command: list[str] | None = None,
-) -> dict[str, Any]:
-    """Everything needed to reproduce and identify a run of ``model`` (an ICSModel).
-
-    Args:
-        model: the model after the run (its parameters and composition are recorded).
-        seed, weeks, ics: as requested (``ics`` None means the built-in default ICS).
-        wall_time: seconds the run took.
-        files: output name -> path; each is recorded with its size and SHA-256.
-        final: outcome name -> value at the last week.
-        command: the command line, e.g. ``sys.argv``.
-    """
-    from .._version import __version__
-
-    comp = model.composition
-    manifest: dict[str, Any] = {
-        "manifest_schema": MANIFEST_SCHEMA,
-        "package": "ics-sim",
-        "version": __version__,
-        "git_revision": git_revision(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": list(command) if command is not None else None,
-        "seed": int(seed),
-        "weeks": int(weeks),
-        "ics": ics,
-        "composition": {
-            "name": comp.name,
-            "organisations": int(comp.n),
-            "counts": comp.counts(),
-            "provenance": getattr(comp, "provenance", None),
-        },
-        "parameters": dict(model.params),
-        "environment": environment(),
-        "wall_time_seconds": round(float(wall_time), 3),
-    }
-    if final is not None:
-        manifest["final"] = {k: float(v) for k, v in final.items()}
-    if files:
-        manifest["files"] = {
-            name: {
-                "path": Path(p).name,
-                "bytes": Path(p).stat().st_size,
-                "sha256": sha256(p),
-            }
-            for name, p in files.items()
-        }
-    return manifest

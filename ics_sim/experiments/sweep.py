@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ICSSimError
-from ..interfaces.progress import progress_bar
+from ..core.progress import progress_bar
 from . import store as output
 from .spec import Loaded, apply, check_points, load_experiment, scenario_data
 

@@ -1,7 +1,9 @@
 """The intervention and shock library: every entry registered by name.
 
 Scenario files, the dashboard and sweep specifications all name interventions through
-:data:`REGISTRY`, so a name means the same thing everywhere.
+:data:`REGISTRY`, so a name means the same thing everywhere. The built-ins are added to the one
+registry (:mod:`ics_sim.core.registry`), where plugins join them; ``REGISTRY``,
+``INTERVENTIONS`` and ``SHOCKS`` are live read-only views of it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 
 from ..core.errors import ICSSimError
 from ..core.params import suggest
+from ..core.registry import REGISTRY as _REGISTRY
+from ..core.registry import View
 from .base import Intervention, Targets
 from .relational import BigBreakfast, ConflictCoaching, LeadershipProgramme, OpenSpace
 from .shocks import (
@@ -54,9 +58,13 @@ _ALL: tuple[type[Intervention], ...] = (
     BlameCulture,
 )
 
-REGISTRY: dict[str, type[Intervention]] = {c.name: c for c in _ALL}
-INTERVENTIONS = {k: c for k, c in REGISTRY.items() if c.kind == "intervention"}
-SHOCKS = {k: c for k, c in REGISTRY.items() if c.kind == "shock"}
+for _c in _ALL:
+    _REGISTRY.add(_c)
+
+#: Every intervention and shock by name; interventions only; shocks only (live views).
+REGISTRY = View(_REGISTRY)
+INTERVENTIONS = View(_REGISTRY, "intervention")
+SHOCKS = View(_REGISTRY, "shock")
 
 
 def create(
@@ -68,12 +76,13 @@ def create(
     key: str = "",
 ) -> Intervention:
     """An intervention or shock by its registered name."""
-    if type not in REGISTRY:
+    table = _REGISTRY.interventions()
+    if type not in table:
         raise ICSSimError(
-            f"unknown intervention or shock {type!r}{suggest(type, REGISTRY)}; valid: "
-            + ", ".join(REGISTRY)
+            f"unknown intervention or shock {type!r}{suggest(type, table)}; valid: "
+            + ", ".join(table)
         )
-    return REGISTRY[type](start=start, end=end, targets=targets, settings=params or {}, key=key)
+    return table[type](start=start, end=end, targets=targets, settings=params or {}, key=key)
 
 
 __all__ = ["INTERVENTIONS", "REGISTRY", "SHOCKS", "Intervention", "Shock", "Targets", "create"]

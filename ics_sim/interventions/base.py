@@ -90,6 +90,7 @@ class Targets:
 class Intervention:
     """Base class. Subclasses declare the class variables and implement :meth:`act`."""
 
+    group: ClassVar[str] = "intervention"  # what the registry files it under
     name: ClassVar[str]
     kind: ClassVar[str] = "intervention"  # or "shock"
     title: ClassVar[str]

@@ -5,8 +5,13 @@ and budgets move and set the time leaders give to the system; forums meet and le
 safety moves; aims pool; power and voice are set; joint work is done; conflicts arise, surface,
 resolve or fester; forums decide; the week's experiences update trust (synchronously, all at
 once); transaction costs are counted for next week; leaders imitate what is rewarded.
+
+These built-ins are added to the one registry (:mod:`ics_sim.core.registry`) in this order;
+plugins join them there. ``ics-sim list mechanisms`` prints the weekly plan with what each
+mechanism reads, writes and which levers it reads.
 """
 
+from ..core.registry import REGISTRY
 from .base import Mechanism
 from .conflict import Conflict
 from .contact import Contact
@@ -36,6 +41,28 @@ ORDER: tuple[type[Mechanism], ...] = (
     Learning,
 )
 
+#: The built-in mechanisms by name (the registry's plan adds any plugins).
 MECHANISMS: dict[str, type[Mechanism]] = {m.name: m for m in ORDER}
 
-__all__ = ["MECHANISMS", "ORDER", "Mechanism"]
+#: State variables with more than one writer, and why. Every other variable has exactly one
+#: (checked by tests/mechanisms/test_declarations.py).
+SHARED_WRITES: dict[str, str] = {
+    "good": "the week's good experiences: every mechanism where organisations meet or work "
+    "together adds its own, and trust applies them all at once (a synchronous update)",
+    "bad": "the week's breaches, added like good experiences by each mechanism where they "
+    "happen and applied together by trust",
+    "conflict": "conflict raises, surfaces and resolves conflicts; decisions raise latent "
+    "conflict where a decision is unacceptable to an affected organisation",
+    "familiarity": "contact builds it; turnover resets it when a leader leaves (the successor "
+    "does not know the person behind the other role)",
+    "trust": "trust updates it from experience; turnover resets it to the organisational trust "
+    "a successor inherits",
+    "orientation": "learning moves it by imitation; turnover draws a new leader's orientation",
+    "resources": "pressure sets income and spending; joint work spends on and earns from joint "
+    "projects",
+}
+
+for _m in ORDER:
+    REGISTRY.add(_m)
+
+__all__ = ["MECHANISMS", "ORDER", "SHARED_WRITES", "Mechanism"]

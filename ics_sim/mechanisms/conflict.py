@@ -36,6 +36,10 @@ NONE, LATENT, SURFACED = 0, 1, 2
 class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
+    summary = "how disagreements are handled"
+    reads = ("conflict", "contact", "joint", "pressure", "safety", "trust")
+    writes = ("bad", "conflict", "good", "tally.conflict_health", "tally.resolved_recent")
+    reads_levers = ("conflict_skill",)
     params = (
         Param(
             "conflict_rate",

@@ -42,6 +42,19 @@ from .base import Mechanism
 class Contact(Mechanism):
     name = "contact"
     title = "Contact builds familiarity and trust"
+    summary = "who meets whom"
+    reads = (
+        "contact",
+        "familiarity",
+        "leader_present",
+        "meets",
+        "orientation",
+        "present",
+        "pressure",
+        "system_time",
+    )
+    writes = ("contact", "familiarity", "good", "leader_present", "meets", "present")
+    reads_levers = ("attendance_boost", "extra_contact")
     params = (
         Param(
             "attendance",

@@ -50,6 +50,43 @@ EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
 class Decisions(Mechanism):
     name = "decisions"
     title = "Shared decisions"
+    summary = "how forums decide"
+    reads = (
+        "affected",
+        "aims",
+        "bad",
+        "conflict",
+        "good",
+        "leader_present",
+        "meets",
+        "orientation",
+        "present",
+        "prop_age",
+        "prop_chair",
+        "prop_pos",
+        "prop_value",
+        "safety",
+        "trust",
+        "voice",
+    )
+    writes = (
+        "affected",
+        "bad",
+        "conflict",
+        "good",
+        "prop_age",
+        "prop_chair",
+        "prop_pos",
+        "prop_value",
+        "tally.decision_acceptability",
+        "tally.decision_equity",
+        "tally.decision_latency",
+        "tally.decisions_made",
+        "tally.inclusion",
+        "tally.shared_decisions",
+        "tally.throughput",
+    )
+    reads_levers = ("decision_matrix", "delegation")
     params = (
         Param(
             "affected_share",

@@ -43,6 +43,20 @@ from .base import Mechanism
 class JointWork(Mechanism):
     name = "joint_work"
     title = "Joint work and collaborative advantage"
+    summary = "doing work together"
+    reads = (
+        "advantage",
+        "base_resources",
+        "brokered",
+        "hazard",
+        "joint",
+        "orientation",
+        "resources",
+        "safety",
+        "system_time",
+    )
+    writes = ("bad", "good", "joint", "payoff", "resources", "workload", "tally.joint_value")
+    reads_levers = ("purpose_clarity", "selectivity")
     params = (
         Param(
             "joint_rate",

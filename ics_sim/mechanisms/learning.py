@@ -48,6 +48,10 @@ from .base import Mechanism
 class Learning(Mechanism):
     name = "learning"
     title = "Learned collaborative behaviour"
+    summary = "which behaviour gets copied"
+    reads = ("contact", "orientation", "payoff", "power", "workload")
+    writes = ("orientation",)
+    reads_levers = ("development", "reward")
     params = (
         Param(
             "learning_rate",

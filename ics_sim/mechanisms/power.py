@@ -37,6 +37,23 @@ from .base import Mechanism
 class Power(Mechanism):
     name = "power"
     title = "Power and power sharing"
+    summary = "who has a say"
+    reads = (
+        "base_power",
+        "base_resources",
+        "orientation",
+        "perceived_sharing",
+        "power",
+        "present",
+        "pressure",
+        "resources",
+        "sharing",
+        "sharing_trait",
+        "tenure",
+        "voice",
+    )
+    writes = ("forum_sharing", "perceived_sharing", "power", "sharing", "voice")
+    reads_levers = ("power_equalisation", "power_factor")
     params = (
         Param(
             "power_voice_exponent",

@@ -32,6 +32,17 @@ from .base import Mechanism
 class Pressure(Mechanism):
     name = "pressure"
     title = "Pressure and silo retreat"
+    summary = "pressure and budgets"
+    reads = (
+        "base_pressure",
+        "base_resources",
+        "capacity",
+        "pressure",
+        "resources",
+        "tc_burden",
+    )
+    writes = ("pressure", "resources", "system_time")
+    reads_levers = ("capacity_boost", "extra_pressure", "income_factor")
     params = (
         Param(
             "pressure_rate",

@@ -42,6 +42,10 @@ def friedkin_johnsen_step(
 class Purpose(Mechanism):
     name = "purpose"
     title = "Shared purpose and identity"
+    summary = "shared aims"
+    reads = ("aims", "contact", "interests", "orientation", "safety", "trust")
+    writes = ("aims",)
+    reads_levers = ("purpose_anchor",)
     params = (
         Param(
             "confidence_bound",

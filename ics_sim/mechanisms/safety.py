@@ -33,6 +33,10 @@ from .base import Mechanism
 class Safety(Mechanism):
     name = "safety"
     title = "Psychological safety"
+    summary = "feeling safe to speak up"
+    reads = ("power", "pressure", "safety", "trust")
+    writes = ("safety",)
+    reads_levers = ("safety_boost",)
     params = (
         Param(
             "safety_base",

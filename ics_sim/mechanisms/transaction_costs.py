@@ -24,6 +24,10 @@ from .base import Mechanism
 class TransactionCosts(Mechanism):
     name = "transaction_costs"
     title = "Transaction costs of low trust"
+    summary = "time lost to low trust"
+    reads = ("brokered", "joint")
+    writes = ("tc_burden",)
+    reads_levers = ()
     params = (
         Param(
             "tc_rate",

@@ -44,6 +44,10 @@ def asymmetric_update(
 class Trust(Mechanism):
     name = "trust"
     title = "Asymmetric trust and brokerage"
+    summary = "trust"
+    reads = ("bad", "familiarity", "good", "legacy", "trust")
+    writes = ("brokered", "trust")
+    reads_levers = ()
     params = (
         Param(
             "trust_gain",

@@ -32,6 +32,19 @@ from .base import Mechanism
 class Turnover(Mechanism):
     name = "turnover"
     title = "Leadership turnover and continuity"
+    summary = "leaders moving on"
+    reads = (
+        "familiarity",
+        "kind",
+        "leader_changes",
+        "orientation",
+        "pressure",
+        "tenure",
+        "trust",
+        "trust_base",
+    )
+    writes = ("familiarity", "hazard", "leader_changes", "orientation", "tenure", "trust")
+    reads_levers = ("hazard_factor", "succession")
     params = (
         Param(
             "turnover_hazard",

@@ -26,7 +26,7 @@ import numpy as np
 from ..interventions import REGISTRY
 from ..mechanisms import ORDER
 from ..sim.engine import all_params
-from ..state.levers import LEVERS
+from ..sim.plan import lever_table
 from ..state.outcomes import OUTCOME_DOCS, PRACTICES
 from ..state.variables import AIM_DIMENSIONS, INIT_PARAMS, KIND_AIMS
 from ..system.composition import DEFAULT_COUNTS, FORUM_TYPES, RULE_NAMES, default
@@ -144,7 +144,7 @@ def levers() -> str:
         ("lever", "per", "neutral", "read by", "meaning"),
         (
             (f"`{k}`", _SHAPES[shape], fmt(neutral), f"`{mech}`", meaning)
-            for k, (shape, neutral, mech, meaning) in LEVERS.items()
+            for k, (shape, neutral, mech, meaning) in lever_table().items()
         ),
     )
 

@@ -189,7 +189,7 @@ class Scenario(_Strict):
         return self._source
 
     def composition(self) -> Composition:
-        from ..sim.model import resolve_composition
+        from ..system.lookup import resolve_composition
 
         if isinstance(self.ics, CountsSpec):
             return resolve_composition(None, self.ics.counts)

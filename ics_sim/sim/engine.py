@@ -1,7 +1,10 @@
 """The weekly tick: numpy state, mechanisms in a fixed, documented order, outcomes.
 
-The engine is the fast core; :class:`ics_sim.model.ICSModel` is its Mesa face. An engine
-holds R replicates of one scenario (one seed each) and steps them together.
+The engine is the fast core; :class:`ics_sim.sim.model.ICSModel` is its Mesa face. An engine
+holds R replicates of one scenario (one seed each) and steps them together. The mechanisms and
+their order come from the registry (:mod:`ics_sim.core.registry`): the built-ins and any
+plugins. ``Engine(..., check=True)`` is the checking mode the tests use: each step fails if a
+mechanism commits a state variable it did not declare in ``writes``.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..core.errors import ParameterError
+from .. import mechanisms as _builtins  # noqa: F401  (registers the built-in mechanisms)
+from ..core.errors import ICSSimError, ParameterError
 from ..core.params import Param, Params, resolve, suggest
+from ..core.registry import REGISTRY
 from ..core.rng import Streams
-from ..mechanisms import MECHANISMS, ORDER
+from ..mechanisms.base import Mechanism
 from ..state import outcomes
 from ..state.levers import Levers
-from ..state.variables import INIT_PARAMS, State, initialise
+from ..state.variables import State, initialise
 from ..system.composition import Composition
 from ..system.network import Topology, build_topology
 
@@ -30,19 +35,43 @@ class Intervention(Protocol):
 
 def all_params() -> tuple[Param, ...]:
     """Every declared parameter: initialisation first, then each mechanism's in tick order."""
-    return INIT_PARAMS + tuple(p for m in ORDER for p in m.params)
+    return REGISTRY.parameters()
 
 
 def check_mechanisms(names: Iterable[str]) -> frozenset[str]:
     """Validated names of mechanisms to switch off."""
     names = frozenset(names)
+    known = REGISTRY.mechanism_names()
     for n in names:
-        if n not in MECHANISMS:
+        if n not in known:
             raise ParameterError(
-                f"unknown mechanism {n!r}{suggest(n, MECHANISMS)}; valid mechanisms: "
-                + ", ".join(MECHANISMS)
+                f"unknown mechanism {n!r}{suggest(n, known)}; valid mechanisms: " + ", ".join(known)
             )
     return names
+
+
+class UndeclaredWrite(ICSSimError):
+    """A mechanism committed a state variable it does not declare (checking mode)."""
+
+
+def _snapshot(s: State) -> dict[str, tuple[Any, Any]]:
+    """(object, copy) of every state variable and tally entry, to compare after a step."""
+    snap = {k: (v, v.copy()) for k, v in vars(s).items() if isinstance(v, np.ndarray)}
+    snap.update({f"tally.{k}": (v, np.copy(v)) for k, v in s.tally.items()})
+    return snap
+
+
+def written(before: dict[str, tuple[Any, Any]], s: State) -> set[str]:
+    """Names of the state variables and tally entries a step replaced or changed."""
+    now = {k: v for k, v in vars(s).items() if isinstance(v, np.ndarray)}
+    now.update({f"tally.{k}": v for k, v in s.tally.items()})
+    out = set(now.keys() ^ before.keys())
+    for k, v in now.items():
+        if k in before:
+            obj, copy = before[k]
+            if v is not obj or not np.array_equal(v, copy, equal_nan=True):
+                out.add(k)
+    return out
 
 
 class Engine:
@@ -55,8 +84,12 @@ class Engine:
         params: Mapping[str, Any] | Params | None = None,
         mechanisms_off: Iterable[str] = (),
         interventions: Iterable[Intervention] = (),
+        check: bool = False,
     ):
         self.composition = composition
+        self.check = check
+        #: mechanism name -> state variables it wrote (filled in checking mode only)
+        self.writes_seen: dict[str, set[str]] = {}
         self.seeds = [int(s) for s in seeds]
         self.params = params if isinstance(params, Params) else resolve(all_params(), params or {})
         self.mechanisms_off = check_mechanisms(mechanisms_off)
@@ -64,9 +97,9 @@ class Engine:
         self.state: State = initialise(composition, self.topo, self.params, self.seeds)
         t = self.topo
         self.levers = Levers.neutral(len(self.seeds), t.n, t.e, t.n_forums)
-        self.mechanisms = [
+        self.mechanisms: list[Mechanism] = [
             cls(t, self.params, Streams(self.seeds, cls.name), self.mechanisms_off)
-            for cls in ORDER
+            for cls in REGISTRY.plan()
             if cls.name not in self.mechanisms_off
         ]
         for m in self.mechanisms:
@@ -94,8 +127,24 @@ class Engine:
         s.good.fill(0.0)
         s.bad.fill(0.0)
         for m in self.mechanisms:
-            m.step(s, self.levers, self.week)
+            if self.check:
+                self._checked_step(m, s)
+            else:
+                m.step(s, self.levers, self.week)
         self.week += 1
+
+    def _checked_step(self, m: Mechanism, s: State) -> None:
+        before = _snapshot(s)
+        m.step(s, self.levers, self.week)
+        done = written(before, s)
+        self.writes_seen.setdefault(m.name, set()).update(done)
+        declared = set(m.writes) | {w + "_by_ics" for w in m.writes if w.startswith("tally.")}
+        extra = sorted(done - declared)
+        if extra:
+            raise UndeclaredWrite(
+                f"mechanism {m.name!r} wrote {', '.join(extra)} in week {self.week}, which it "
+                f"does not declare (writes: {', '.join(m.writes) or 'nothing'})"
+            )
 
     def outcomes(self) -> dict[str, np.ndarray]:
         """Every outcome now, one value per replicate."""

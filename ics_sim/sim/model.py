@@ -16,31 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ..state.outcomes import OUTCOMES
-from ..system.composition import Composition, default, from_counts
+from ..system.composition import Composition
+from ..system.lookup import resolve_composition
 from ..system.network import to_networkx
 from .agents import Organisation
 from .engine import Engine, Intervention
-
-
-def resolve_composition(
-    ics: str | Composition | None = None, counts: Mapping[str, int] | None = None
-) -> Composition:
-    """The composition named by ``ics`` (an ICB code or name), given by ``counts``, or default."""
-    if isinstance(ics, Composition):
-        return ics
-    if ics is not None and counts is not None:
-        from ..core.errors import ParameterError
-
-        raise ParameterError("give either 'ics' or 'counts', not both")
-    if counts is not None:
-        return from_counts(counts)
-    if ics is None or str(ics).lower() in ("default", ""):
-        return default()
-    from ..system import england
-
-    if str(ics).lower() == "england":
-        return england.england()
-    return england.from_icb(str(ics))
 
 
 class ICSModel(mesa.Model):

@@ -14,8 +14,8 @@ import pandas as pd
 
 from ..state.outcomes import OUTCOMES
 from ..system.composition import Composition
+from ..system.lookup import resolve_composition
 from .engine import Engine, Intervention
-from .model import resolve_composition
 
 
 def simulate(

@@ -2,8 +2,10 @@
 
 An intervention never writes state or an outcome. It sets levers (extra contact on some ties,
 a boost to a safety target, a cut to income...), and each lever is read by exactly one
-mechanism. With that mechanism switched off the lever is never read, so the intervention has
-no effect. Levers are reset to neutral every week and re-set by whatever is active.
+mechanism, the one that lists it in its ``reads_levers`` (the table of who reads what is built
+from those declarations: :func:`ics_sim.sim.plan.lever_table`). With that mechanism switched off
+the lever is never read, so the intervention has no effect. Levers are reset to neutral every
+week and re-set by whatever is active.
 """
 
 from __future__ import annotations
@@ -12,35 +14,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: lever name -> (shape key, neutral value, mechanism that reads it, meaning)
-LEVERS: dict[str, tuple[str, float, str, str]] = {
-    "extra_pressure": ("org", 0.0, "pressure", "added to the pressure an organisation tends to"),
-    "income_factor": ("org", 1.0, "pressure", "multiplies the organisation's income"),
-    "capacity_boost": ("org", 0.0, "pressure", "added to capacity for system work"),
-    "hazard_factor": ("org", 1.0, "turnover", "multiplies the leader's weekly hazard of leaving"),
-    "succession": ("org", 0.0, "turnover", "share of relationships handed on to a successor"),
-    "extra_contact": ("edge", 0.0, "contact", "quality-weighted contact added on a tie"),
-    "attendance_boost": ("org", 0.0, "contact", "added to the chance the leader attends"),
-    "safety_boost": ("org", 0.0, "safety", "added to the safety an organisation is pulled to"),
-    "purpose_anchor": ("org", 0.0, "purpose", "weight of the agreed shared purpose in aims"),
+#: lever name -> (shape key, neutral value, meaning)
+LEVERS: dict[str, tuple[str, float, str]] = {
+    "extra_pressure": ("org", 0.0, "added to the pressure an organisation tends to"),
+    "income_factor": ("org", 1.0, "multiplies the organisation's income"),
+    "capacity_boost": ("org", 0.0, "added to capacity for system work"),
+    "hazard_factor": ("org", 1.0, "multiplies the leader's weekly hazard of leaving"),
+    "succession": ("org", 0.0, "share of relationships handed on to a successor"),
+    "extra_contact": ("edge", 0.0, "quality-weighted contact added on a tie"),
+    "attendance_boost": ("org", 0.0, "added to the chance the leader attends"),
+    "safety_boost": ("org", 0.0, "added to the safety an organisation is pulled to"),
+    "purpose_anchor": ("org", 0.0, "weight of the agreed shared purpose in aims"),
     "purpose_clarity": (
         "org",
         0.0,
-        "joint_work",
         "how clearly the shared purpose says what "
         "to collaborate on (raises the bar for low-advantage joint work)",
     ),
-    "selectivity": ("org", 0.0, "joint_work", "minimum advantage before joint work starts"),
-    "power_factor": ("org", 1.0, "power", "multiplies the power an organisation drifts to"),
-    "power_equalisation": ("forum", 0.0, "power", "added to the forum's power-sharing level"),
-    "conflict_skill": ("org", 0.0, "conflict", "added skill in surfacing and resolving conflict"),
-    "delegation": ("org", 0.0, "decisions", "added chance a deputy may decide"),
-    "decision_matrix": ("forum", 0.0, "decisions", "who must be involved is agreed (0 or 1)"),
-    "reward": ("org", 0.0, "learning", "reward for collaborative behaviour (its 'currency')"),
+    "selectivity": ("org", 0.0, "minimum advantage before joint work starts"),
+    "power_factor": ("org", 1.0, "multiplies the power an organisation drifts to"),
+    "power_equalisation": ("forum", 0.0, "added to the forum's power-sharing level"),
+    "conflict_skill": ("org", 0.0, "added skill in surfacing and resolving conflict"),
+    "delegation": ("org", 0.0, "added chance a deputy may decide"),
+    "decision_matrix": ("forum", 0.0, "who must be involved is agreed (0 or 1)"),
+    "reward": ("org", 0.0, "reward for collaborative behaviour (its 'currency')"),
     "development": (
         "org",
         0.0,
-        "learning",
         "share of the gap to a fully collaborative "
         "orientation closed this week by leadership development",
     ),
@@ -56,7 +56,7 @@ class Levers:
     @classmethod
     def neutral(cls, r: int, n: int, e: int, f: int) -> Levers:
         size = {"org": n, "edge": e, "forum": f}
-        return cls({k: np.full((r, size[s]), v) for k, (s, v, _, _) in LEVERS.items()})
+        return cls({k: np.full((r, size[s]), v) for k, (s, v, _) in LEVERS.items()})
 
     def reset(self) -> None:
         for k, a in self.values.items():

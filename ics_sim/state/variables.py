@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.params import Param, Params
+from ..core.registry import REGISTRY
 from ..core.rng import Streams
 from ..system.composition import Composition
 from ..system.kinds import SECTOR, legacy_matrix, trait_table
@@ -86,6 +87,8 @@ INIT_PARAMS = (
         "Practice 2: 'in some cases, past experiences mean there is a legacy of mistrust'",
     ),
 )
+
+REGISTRY.add_init_params(INIT_PARAMS)
 
 
 @dataclass
