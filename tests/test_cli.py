@@ -14,6 +14,7 @@ import pytest
 
 from ics_sim import OUTCOMES, PRACTICES, ICSModel, __version__, plots
 from ics_sim.errors import ICSSimError
+from ics_sim.experiments import manifest
 from ics_sim.experiments import store as output
 from ics_sim.interfaces.cli import main
 
@@ -94,7 +95,7 @@ def test_manifest_records_the_run(run_dir: Path) -> None:
     listed = {f["path"]: f for f in m["files"].values()}
     assert sorted(listed) == sorted(set(FILES) - {"manifest.json"})
     for name, f in listed.items():
-        assert f["sha256"] == output.sha256(run_dir / name)
+        assert f["sha256"] == manifest.sha256(run_dir / name)
         assert f["bytes"] == (run_dir / name).stat().st_size
     csv = pd.read_csv(run_dir / "outcomes.csv")
     assert m["final"]["collaboration_index"] == pytest.approx(csv["collaboration_index"].iloc[-1])
@@ -307,10 +308,10 @@ def test_writers_round_trip(tmp_path: Path) -> None:
 
 
 def test_git_revision_never_raises(tmp_path: Path, monkeypatch) -> None:
-    assert output.git_revision(tmp_path) is None  # not a repository
-    assert output.git_revision(tmp_path / "missing") is None
+    assert manifest.git_revision(tmp_path) is None  # not a repository
+    assert manifest.git_revision(tmp_path / "missing") is None
     monkeypatch.setenv("PATH", str(tmp_path))  # no git at all
-    assert output.git_revision() is None
+    assert manifest.git_revision() is None
 
 
 # ------------------------------------------------------------------------------------- plots

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-MANIFEST_SCHEMA = 1
+MANIFEST = "manifest.json"
 
 
 def prepare_dir(path: str | os.PathLike[str]) -> Path:
@@ -131,7 +131,7 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def _json_default(obj: Any) -> Any:
+def json_default(obj: Any) -> Any:
     """Make numpy scalars and arrays, paths and mappings JSON-serialisable."""
     if hasattr(obj, "tolist"):  # numpy scalar or array
         return obj.tolist()
@@ -157,7 +157,7 @@ def _finite(obj: Any) -> Any:
 
 def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
     """Write ``obj`` as indented, strictly valid JSON atomically."""
-    text = json.dumps(obj, indent=2, default=_json_default, ensure_ascii=False)
+    text = json.dumps(obj, indent=2, default=json_default, ensure_ascii=False)
     # Round-trip through json to convert numpy values, then drop non-finite floats.
     text = json.dumps(_finite(json.loads(text)), indent=2, ensure_ascii=False, allow_nan=False)
     return write_text(path, text + "\n")
@@ -172,3 +172,37 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Pa
         metadata = {"Software": None} if fmt == "png" else None
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
     return final
+
+
+class RunWriter:
+    """The one run writer: a folder of result files and, written last, the manifest of them.
+
+    ``ics-sim run``, ``run SCENARIO`` and ``compare`` write through it (a sweep writes its
+    parts incrementally and builds its manifest with the same builder). A stale manifest would
+    describe other files, so it is removed first and written last: a folder with a manifest
+    always holds one complete run.
+    """
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.out = prepare_dir(out)
+        (self.out / MANIFEST).unlink(missing_ok=True)
+        self.files: dict[str, Path] = {}
+
+    def table(self, key: str, df: pd.DataFrame, name: str) -> Path:
+        """Write a table as CSV or Parquet (by ``name``'s suffix) and record it as ``key``."""
+        write = write_parquet if name.endswith(".parquet") else write_csv
+        self.files[key] = write(df, self.out / name)
+        return self.files[key]
+
+    def figure(self, key: str, fig: Figure, name: str) -> Path:
+        """Save a figure and record it as ``key``."""
+        self.files[key] = save_figure(fig, self.out / name)
+        return self.files[key]
+
+    def finish(self, kind: str, command: list[str] | None, **fields: Any) -> dict[str, Any]:
+        """Write ``manifest.json`` describing every recorded file; return the manifest."""
+        from .manifest import build_manifest
+
+        manifest = build_manifest(kind, command=command, files=self.files, **fields)
+        self.files["manifest"] = write_json(manifest, self.out / MANIFEST)
+        return manifest

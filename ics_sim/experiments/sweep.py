@@ -50,12 +50,12 @@ import numpy as np
 from ..core.errors import ICSSimError
 from ..core.progress import progress_bar
 from . import store as output
+from .manifest import build_manifest, git_revision
 from .spec import Loaded, apply, check_points, load_experiment, scenario_data
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
 SERIES = "series"
-MANIFEST_SCHEMA = 1
 #: Replicates stepped together in one engine (as in :func:`ics_sim.runner.run_scenario`).
 BATCH = 32
 #: Replicates in one task at most: a point with more is split, so its replicates run in
@@ -269,7 +269,7 @@ def read_manifest(results_dir: str | Path) -> dict[str, Any]:
 
 def _normal(obj: Any) -> Any:
     """``obj`` as it reads back from JSON (for comparing with a stored manifest)."""
-    return json.loads(json.dumps(obj, default=output._json_default))
+    return json.loads(json.dumps(obj, default=output.json_default))
 
 
 def _first_difference(a: Any, b: Any, where: str = "") -> str:
@@ -392,14 +392,12 @@ def _session(pool: _Pool | None, resumed: bool) -> dict[str, Any]:
         "resumed": resumed,
         "executor": pool.description if pool is not None else None,
         "version": __version__,
-        "git_revision": output.git_revision(),
+        "git_revision": git_revision(),
         "python": sys.version.split()[0],
     }
 
 
 def _new_manifest(loaded: Loaded, design: np.ndarray) -> dict[str, Any]:
-    from .._version import __version__
-
     spec = loaded.spec
     points, reps = len(design), loaded.replicates
     crn = spec.common_random_numbers
@@ -429,18 +427,14 @@ def _new_manifest(loaded: Loaded, design: np.ndarray) -> dict[str, Any]:
         design_info["second_order"] = spec.second_order
     if spec.design == "morris":
         design_info["morris_levels"] = spec.morris_levels
-    return {
-        "manifest_schema": MANIFEST_SCHEMA,
-        "kind": "ics-sim sweep",
-        "package": "ics-sim",
-        "version": __version__,
-        "git_revision": output.git_revision(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "experiment_file": str(loaded.path.resolve()) if loaded.path else None,
-        "scenario_file": str(loaded.base_path.resolve()),
-        "resolved": _normal(loaded.resolved()),
-        "design": design_info,
-        "runs": {
+    return build_manifest(
+        "ics-sim sweep",
+        command=None,
+        experiment_file=str(loaded.path.resolve()) if loaded.path else None,
+        scenario_file=str(loaded.base_path.resolve()),
+        resolved=_normal(loaded.resolved()),
+        design=design_info,
+        runs={
             "points": points,
             "replicates": reps,
             "total": points * reps,
@@ -449,8 +443,8 @@ def _new_manifest(loaded: Loaded, design: np.ndarray) -> dict[str, Any]:
             "outcomes": loaded.outcomes,
             "series": spec.series,
         },
-        "seeds": seeds,
-        "layout": {
+        seeds=seeds,
+        layout={
             "runs": f"{RUNS}/part-NNNNNN.parquet: run_id, point, replicate, seed, "
             + ", ".join(names + ["<outcome>_final", "<outcome>_mean"]),
             "series": f"{SERIES}/part-NNNNNN.parquet: run_id, week, <outcome>..."
@@ -458,11 +452,10 @@ def _new_manifest(loaded: Loaded, design: np.ndarray) -> dict[str, Any]:
             else None,
             "mean": "mean over weeks 1 to the last (week 0 is the state after warm-up)",
         },
-        "environment": output.environment(),
-        "sessions": [],
-        "complete": False,
-        "completed_runs": 0,
-    }
+        sessions=[],
+        complete=False,
+        completed_runs=0,
+    )
 
 
 def _start(out: Path, loaded: Loaded, resume: bool) -> tuple[dict[str, Any], np.ndarray, set]:

@@ -156,11 +156,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_single(args: argparse.Namespace) -> int:
     """One run of one system: outcomes, plots, manifest and a summary."""
-    from ..experiments import store as output
+    from ..experiments.store import RunWriter
     from ..reporting import plots
     from ..state.outcomes import PRACTICE_LABELS, PRACTICES
 
-    out = output.prepare_dir(args.out)
+    run = RunWriter(args.out)
+    out = run.out
     model = _make_model(args.seed, args.ics)
     graph_start = model.graph()
 
@@ -171,52 +172,44 @@ def run_single(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     graph_end = model.graph()
 
-    # A stale manifest would describe other files: remove it first, write it last, so a
-    # folder with a manifest always holds one complete run.
-    (out / "manifest.json").unlink(missing_ok=True)
     name = model.composition.name
     where = f"{name}, seed {args.seed}"
-    files: dict[str, Path] = {
-        "outcomes_csv": output.write_csv(df, out / "outcomes.csv"),
-        "outcomes_parquet": output.write_parquet(df, out / "outcomes.parquet"),
-    }
+    run.table("outcomes_csv", df, "outcomes.csv")
+    run.table("outcomes_parquet", df, "outcomes.parquet")
     pos = plots.network_layout(graph_start)  # shared, so organisations stay in place
-    files["practices_png"] = out / "practices.png"
-    plots.plot_outcomes(
-        df,
-        PRACTICES,
-        path=files["practices_png"],
-        title=f"The six practices over {args.weeks} weeks ({where})",
+    fig = plots.plot_outcomes(
+        df, PRACTICES, title=f"The six practices over {args.weeks} weeks ({where})"
     )
-    files["radar_png"] = out / "radar.png"
-    plots.plot_radar(
+    run.figure("practices_png", fig, "practices.png")
+    fig = plots.plot_radar(
         df.iloc[-1].to_dict(),
         df.iloc[0].to_dict(),
-        path=files["radar_png"],
         title=f"The six practices at week 0 and week {args.weeks}",
         now_label=f"Week {args.weeks}",
     )
+    run.figure("radar_png", fig, "radar.png")
     for key, graph, week in (("start", graph_start, 0), ("end", graph_end, args.weeks)):
-        files[f"network_{key}_png"] = out / f"network_{key}.png"
-        plots.plot_network(
-            graph,
-            path=files[f"network_{key}_png"],
-            title=f"Relationships at week {week} ({where})",
-            pos=pos,
-        )
+        fig = plots.plot_network(graph, title=f"Relationships at week {week} ({where})", pos=pos)
+        run.figure(f"network_{key}_png", fig, f"network_{key}.png")
 
-    final = {k: float(v) for k, v in df.iloc[-1].items() if k != "week"}
-    manifest = output.build_manifest(
-        model,
-        seed=args.seed,
-        weeks=args.weeks,
+    comp = model.composition
+    run.finish(
+        "ics-sim run",
+        [PROG, *args.argv],
+        seed=int(args.seed),
+        weeks=int(args.weeks),
         ics=args.ics,
-        wall_time=wall,
-        files=files,
-        final=final,
-        command=[PROG, *args.argv],
+        composition={
+            "name": comp.name,
+            "organisations": int(comp.n),
+            "counts": comp.counts(),
+            "provenance": getattr(comp, "provenance", None),
+        },
+        parameters=dict(model.params),
+        wall_time_seconds=round(float(wall), 3),
+        final={k: float(v) for k, v in df.iloc[-1].items() if k != "week"},
     )
-    files["manifest"] = output.write_json(manifest, out / "manifest.json")
+    files = run.files
 
     _print_summary(df, model, args, wall, out, files, PRACTICES, PRACTICE_LABELS)
     return 0

@@ -163,10 +163,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- run a scenario ----------------------------------------------------------------------------
 def run_scenario_files(args: argparse.Namespace) -> int:
     """``ics-sim run SCENARIO.yaml``: replicates, tidy outputs, manifest and plots."""
-    from ..experiments import store as output
+    from ..experiments.store import RunWriter
     from ..reporting import plots
     from ..scenarios.schema import load
-    from ..sim.model import ICSModel
     from ..sim.runner import run_scenario_tables
 
     scn = load(args.scenario)
@@ -174,89 +173,65 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     reps = args.replicates or scn.replicates
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
-    out = output.prepare_dir(args.out)
-    # A folder with a manifest holds one complete run: remove it before writing anything.
-    (out / "manifest.json").unlink(missing_ok=True)
+    run = RunWriter(args.out)
+    out = run.out
+    graphs: list = []  # replicate 0's network at week 0 and at the end, from the run itself
+    params: dict = {}
+
+    def snapshot(engine) -> None:
+        graphs.append(engine.graph(0))
+        params.update(engine.params)
+
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
     with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", "weeks", show) as advance:
         df, df_ics = run_scenario_tables(
-            scn, replicates=reps, weeks=weeks, seed=seed, progress=advance
+            scn, replicates=reps, weeks=weeks, seed=seed, progress=advance, snapshot=snapshot
         )
     wall = time.perf_counter() - t0
-    files = {
-        "outcomes.parquet": output.write_parquet(df, out / "outcomes.parquet"),
-        "outcomes.csv": output.write_csv(df, out / "outcomes.csv"),
-    }
+    run.table("outcomes.parquet", df, "outcomes.parquet")
+    run.table("outcomes.csv", df, "outcomes.csv")
     if df_ics is not None:  # several ICSs in one model: outcomes per ICS as well
-        files["outcomes_by_ics.parquet"] = output.write_parquet(
-            df_ics, out / "outcomes_by_ics.parquet"
-        )
-        files["outcomes_by_ics.csv"] = output.write_csv(df_ics, out / "outcomes_by_ics.csv")
-        files["by_ics.png"] = output.save_figure(
-            plots.plot_by_ics(df_ics, title=f"{scn.name}: collaboration index by ICS"),
-            out / "by_ics.png",
-        )
+        run.table("outcomes_by_ics.parquet", df_ics, "outcomes_by_ics.parquet")
+        run.table("outcomes_by_ics.csv", df_ics, "outcomes_by_ics.csv")
+        fig = plots.plot_by_ics(df_ics, title=f"{scn.name}: collaboration index by ICS")
+        run.figure("by_ics.png", fig, "by_ics.png")
     events = [(e.start, e.type.replace("_", " ")) for _, e in scn.events() if 0 < e.start <= weeks]
-    files["outcomes.png"] = output.save_figure(
-        plots.plot_outcomes(df, [*PRACTICES, "collaboration_index"], title=scn.name, events=events),
-        out / "outcomes.png",
+    fig = plots.plot_outcomes(
+        df, [*PRACTICES, "collaboration_index"], title=scn.name, events=events
     )
-    for group, names in (
-        ("measures", [k for k in OUTCOMES if k not in PRACTICES and k != "collaboration_index"]),
-    ):
-        files[f"{group}.png"] = output.save_figure(
-            plots.plot_outcomes(df, names, title=f"{scn.name}: measures", events=events),
-            out / f"{group}.png",
-        )
+    run.figure("outcomes.png", fig, "outcomes.png")
+    measures = [k for k in OUTCOMES if k not in PRACTICES and k != "collaboration_index"]
+    fig = plots.plot_outcomes(df, measures, title=f"{scn.name}: measures", events=events)
+    run.figure("measures.png", fig, "measures.png")
     med = df.groupby("week")[list(PRACTICES)].median()
-    files["radar.png"] = output.save_figure(
-        plots.plot_radar(
-            med.iloc[-1].to_dict(),
-            med.iloc[0].to_dict(),
-            title=scn.name,
-            now_label=f"Week {weeks} (median)",
-            start_label="Week 0 (median)",
-        ),
-        out / "radar.png",
+    fig = plots.plot_radar(
+        med.iloc[-1].to_dict(),
+        med.iloc[0].to_dict(),
+        title=scn.name,
+        now_label=f"Week {weeks} (median)",
+        start_label="Week 0 (median)",
     )
-    model = ICSModel(
-        rng=seed,
-        ics=scn.composition(),
-        interventions=scn.create_events(),
-        mechanisms_off=scn.mechanisms_off,
-        **scn.parameters,
+    run.figure("radar.png", fig, "radar.png")
+    g0, g1 = graphs
+    pos = plots.network_layout(g0)
+    fig = plots.plot_network(g0, title=f"{scn.name}: week 0 (replicate 0)", pos=pos)
+    run.figure("network_start.png", fig, "network_start.png")
+    fig = plots.plot_network(g1, title=f"{scn.name}: week {weeks} (replicate 0)", pos=pos)
+    run.figure("network_end.png", fig, "network_end.png")
+    comp = scn.composition()
+    run.finish(
+        "ics-sim run SCENARIO",
+        _command(args),
+        scenario_file=str(args.scenario),
+        scenario=scn.model_dump(mode="json"),
+        replicates=reps,
+        weeks=weeks,
+        seeds=scn.seeds(reps, seed),
+        parameters=params,
+        composition={"name": comp.name, "counts": comp.counts()},
+        wall_time_seconds=round(wall, 3),
     )
-    pos = plots.network_layout(g0 := model.graph())
-    files["network_start.png"] = output.save_figure(
-        plots.plot_network(g0, title=f"{scn.name}: week 0 (replicate 0)", pos=pos),
-        out / "network_start.png",
-    )
-    model.run(weeks)
-    files["network_end.png"] = output.save_figure(
-        plots.plot_network(model.graph(), title=f"{scn.name}: week {weeks} (replicate 0)", pos=pos),
-        out / "network_end.png",
-    )
-    manifest = {
-        "package": "ics-sim",
-        "version": _version(),
-        "git_revision": output.git_revision(),
-        "command": _command(args),
-        "scenario_file": str(args.scenario),
-        "scenario": scn.model_dump(mode="json"),
-        "replicates": reps,
-        "weeks": weeks,
-        "seeds": scn.seeds(reps, seed),
-        "parameters": dict(model.params),
-        "composition": {"name": model.composition.name, "counts": model.composition.counts()},
-        "environment": output.environment(),
-        "wall_time_seconds": round(wall, 3),
-        "files": {
-            k: {"bytes": Path(v).stat().st_size, "sha256": output.sha256(v)}
-            for k, v in files.items()
-        },
-    }
-    output.write_json(manifest, out / "manifest.json")
     last = df[df["week"] == weeks]
     print(f"{scn.name}: {reps} replicates x {weeks} weeks in {wall:.1f} s")
     for k in (*PRACTICES, "collaboration_index"):
@@ -277,12 +252,6 @@ def run_scenario_files(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace) -> list[str]:
     return ["ics-sim", *args.argv] if hasattr(args, "argv") else list(sys.argv)
-
-
-def _version() -> str:
-    from .._version import __version__
-
-    return __version__
 
 
 # -- compare -----------------------------------------------------------------------------------
@@ -315,7 +284,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from ..evaluation.compare import paired_differences, replicates_needed
-    from ..experiments import store as output
+    from ..experiments.store import RunWriter
     from ..reporting import plots
     from ..scenarios.schema import load
     from ..sim.runner import run_scenario
@@ -331,9 +300,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     reps = args.replicates or scns[0].replicates
     weeks = args.weeks or scns[0].weeks
     seed = scns[0].seed if args.seed is None else args.seed
-    out = output.prepare_dir(args.out)
+    run = RunWriter(args.out)
+    out = run.out
     frames = []
     show = not args.no_progress
+    t0 = time.perf_counter()
     with progress_bar(
         len(scns) * reps * weeks, f"{len(scns)} scenarios x {reps}", "weeks", show
     ) as advance:
@@ -341,15 +312,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
             frames.append(
                 run_scenario(s, replicates=reps, weeks=weeks, seed=seed, progress=advance)
             )
+    wall = time.perf_counter() - t0
     table = paired_differences(frames)
     both = pd.concat(frames, ignore_index=True)
-    output.write_parquet(both, out / "outcomes.parquet")
-    output.write_csv(table, out / "compare.csv")
-    output.save_figure(
-        plots.plot_outcomes(both, [*PRACTICES, "collaboration_index"], title="Scenarios compared"),
-        out / "outcomes.png",
+    run.table("outcomes.parquet", both, "outcomes.parquet")
+    run.table("compare.csv", table, "compare.csv")
+    fig = plots.plot_outcomes(both, [*PRACTICES, "collaboration_index"], title="Scenarios compared")
+    run.figure("outcomes.png", fig, "outcomes.png")
+    run.figure("compare.png", _forest(table), "compare.png")
+    run.finish(
+        "ics-sim compare",
+        _command(args),
+        scenario_files=[str(f) for f in args.scenarios],
+        scenarios=[s.model_dump(mode="json") for s in scns],
+        replicates=reps,
+        weeks=weeks,
+        seeds=list(range(seed, seed + reps)),
+        wall_time_seconds=round(wall, 3),
     )
-    output.save_figure(_forest(table), out / "compare.png")
     console = Console()
     console.print(
         f"[bold]Paired differences from '{names[0]}'[/bold]: {reps} replicates "
@@ -385,7 +365,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 + "; ".join(wide)
                 + ". Run more replicates (--replicates)."
             )
-    console.print(f"Wrote compare.csv, compare.png, outcomes.parquet and outcomes.png to {out}")
+    console.print(
+        f"Wrote compare.csv, compare.png, outcomes.parquet, outcomes.png and manifest.json to {out}"
+    )
     return 0
 
 

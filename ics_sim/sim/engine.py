@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+import networkx as nx
 import numpy as np
 
 from .. import mechanisms as _builtins  # noqa: F401  (registers the built-in mechanisms)
@@ -24,7 +25,7 @@ from ..state import outcomes
 from ..state.levers import Levers
 from ..state.variables import State, initialise
 from ..system.composition import Composition
-from ..system.network import Topology, build_topology
+from ..system.network import Topology, build_topology, to_networkx
 
 
 class Intervention(Protocol):
@@ -153,6 +154,33 @@ class Engine:
     def outcomes_by_ics(self) -> dict[str, np.ndarray]:
         """Every outcome now for each ICS of the system, arrays (R, number of ICSs)."""
         return outcomes.by_ics(self.state, self.topo)
+
+    def graph(self, replicate: int = 0) -> nx.DiGraph:
+        """The relationship network of one replicate now, with organisations' and ties' state
+        as attributes (what the network pictures draw: no second run is needed)."""
+        s = self.state
+        nodes = {
+            k: getattr(s, k)[replicate]
+            for k in (
+                "power",
+                "resources",
+                "pressure",
+                "capacity",
+                "system_time",
+                "safety",
+                "orientation",
+                "perceived_sharing",
+            )
+        }
+        nodes["tenure_weeks"] = s.tenure[replicate]
+        edges = {
+            "trust": s.trust[replicate],
+            "familiarity": s.familiarity[replicate],
+            "legacy": s.legacy[replicate],
+            "contact": s.contact[replicate],
+            "conflict": s.conflict[replicate].astype(float),
+        }
+        return to_networkx(self.composition, self.topo, nodes, edges)
 
     def run(self, weeks: int) -> dict[str, np.ndarray]:
         """Step ``weeks`` times; each outcome as an array (weeks + 1, R), week 0 first."""

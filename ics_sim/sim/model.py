@@ -18,7 +18,6 @@ import pandas as pd
 from ..state.outcomes import OUTCOMES
 from ..system.composition import Composition
 from ..system.lookup import resolve_composition
-from ..system.network import to_networkx
 from .agents import Organisation
 from .engine import Engine, Intervention
 
@@ -98,29 +97,7 @@ class ICSModel(mesa.Model):
 
     def graph(self) -> nx.DiGraph:
         """The relationship network now, with organisations' and ties' state as attributes."""
-        s = self.engine.state
-        nodes = {
-            k: getattr(s, k)[0]
-            for k in (
-                "power",
-                "resources",
-                "pressure",
-                "capacity",
-                "system_time",
-                "safety",
-                "orientation",
-                "perceived_sharing",
-            )
-        }
-        nodes["tenure_weeks"] = s.tenure[0]
-        edges = {
-            "trust": s.trust[0],
-            "familiarity": s.familiarity[0],
-            "legacy": s.legacy[0],
-            "contact": s.contact[0],
-            "conflict": s.conflict[0].astype(float),
-        }
-        return to_networkx(self.composition, self.engine.topo, nodes, edges)
+        return self.engine.graph(0)
 
 
 def _reporter(name: str) -> Callable[[ICSModel], float]:

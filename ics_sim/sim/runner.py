@@ -62,10 +62,15 @@ def run_scenario_tables(
     progress: Callable[[int], None] | None = None,
     batch: int = 32,
     by_ics: bool = True,
+    snapshot: Callable[[Engine], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """As :func:`run_scenario`, with a second table of outcomes per ICS (columns scenario,
     replicate, seed, week, ics, then every outcome) when ``by_ics`` and the system has more
-    than one ICS; otherwise None."""
+    than one ICS; otherwise None.
+
+    ``snapshot(engine)`` is called with the engine of the first batch at week 0 and again at
+    the last week, e.g. to draw replicate 0's network from its own state.
+    """
     weeks = scn.weeks if weeks is None else weeks
     seeds = scn.seeds(replicates, seed)
     frames, ics_frames = [], []
@@ -73,7 +78,11 @@ def run_scenario_tables(
         chunk = seeds[lo : lo + batch]
         engine = scn.engine(chunk)
         per_ics = by_ics and engine.n_ics > 1
+        if snapshot is not None and lo == 0:
+            snapshot(engine)
         df, df_ics = _collect(engine, weeks, progress, len(chunk), per_ics)
+        if snapshot is not None and lo == 0:
+            snapshot(engine)
         for d in (df, df_ics):
             if d is not None:
                 d["replicate"] += lo
