@@ -1,7 +1,5 @@
-"""Old import path, kept working: the code lives in :mod:`ics_sim.evaluation.analysis`."""
+"""Old import path, kept working: the tables live in :mod:`ics_sim.evaluation.analysis`, and
+:func:`analyse`, which writes them with their plots, in :mod:`ics_sim.reporting.sensitivity`."""
 
-import sys
-
-from .evaluation import analysis
-
-sys.modules[__name__] = analysis
+from .evaluation.analysis import *  # noqa: F403
+from .reporting.sensitivity import analyse  # noqa: F401

@@ -1,7 +1,5 @@
-"""Old import path, kept working: the code lives in :mod:`ics_sim.evaluation.validation`."""
+"""Old import path, kept working: the tables live in :mod:`ics_sim.evaluation.validation`, and
+:func:`validate`, which writes the report, in :mod:`ics_sim.reporting.validation_report`."""
 
-import sys
-
-from .evaluation import validation
-
-sys.modules[__name__] = validation
+from .evaluation.validation import *  # noqa: F403
+from .reporting.validation_report import Report, validate  # noqa: F401

@@ -422,7 +422,7 @@ def add_validate_parser(sub: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..evaluation.validation import validate
+    from ..reporting.validation_report import validate
 
     say: Callable[[str], None] = lambda m: print(f"validate: {m}...", file=sys.stderr)  # noqa: E731
     rep = validate(args.out, quick=args.quick, sobol=args.sobol, progress=say)

@@ -107,7 +107,7 @@ def add_analyse_parser(subparsers: Any) -> None:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from ..evaluation.analysis import analyse
+    from ..reporting.sensitivity import analyse
 
     out = analyse(args.results)
     files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
