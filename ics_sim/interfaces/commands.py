@@ -319,7 +319,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     run.table("compare.csv", table, "compare.csv")
     fig = plots.plot_outcomes(both, [*PRACTICES, "collaboration_index"], title="Scenarios compared")
     run.figure("outcomes.png", fig, "outcomes.png")
-    run.figure("compare.png", _forest(table), "compare.png")
+    run.figure("compare.png", plots.plot_paired_differences(table), "compare.png")
     run.finish(
         "ics-sim compare",
         _command(args),
@@ -369,39 +369,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         f"Wrote compare.csv, compare.png, outcomes.parquet, outcomes.png and manifest.json to {out}"
     )
     return 0
-
-
-def _forest(table: pd.DataFrame):
-    from matplotlib.figure import Figure
-
-    end = table[(table.measure == "end") & table.outcome.isin([*PRACTICES, "collaboration_index"])]
-    scenarios = list(dict.fromkeys(end.scenario))
-    fig = Figure(figsize=(8, 1 + 0.35 * len(end)))
-    ax = fig.subplots()
-    y = 0
-    ticks, labels = [], []
-    for i, s in enumerate(scenarios):
-        sub = end[end.scenario == s]
-        for r in sub.itertuples():
-            ax.errorbar(
-                r.difference,
-                y,
-                xerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]],
-                fmt="o",
-                color=f"C{i}",
-            )
-            ticks.append(y)
-            labels.append(r.outcome)
-            y -= 1
-        y -= 0.5
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(ticks, labels, fontsize=8)
-    ax.set(
-        xlabel=f"difference from '{end.baseline.iloc[0]}' at the end, 95% CI",
-        title="Paired differences: " + ", ".join(scenarios),
-    )
-    fig.tight_layout()
-    return fig
 
 
 # -- validate ---------------------------------------------------------------------------------

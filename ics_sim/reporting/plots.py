@@ -731,3 +731,35 @@ __all__ = [
     "plot_outcomes",
     "plot_radar",
 ]
+
+
+def plot_paired_differences(table: pd.DataFrame) -> Figure:
+    """Forest plot of the paired differences at the end (the table of ``ics-sim compare``)."""
+    end = table[(table.measure == "end") & table.outcome.isin([*PRACTICES, "collaboration_index"])]
+    scenarios = list(dict.fromkeys(end.scenario))
+    fig = _figure(figsize=(8, 1 + 0.35 * len(end)))
+    ax = fig.subplots()
+    y = 0
+    ticks, labels = [], []
+    for i, s in enumerate(scenarios):
+        sub = end[end.scenario == s]
+        for r in sub.itertuples():
+            ax.errorbar(
+                r.difference,
+                y,
+                xerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]],
+                fmt="o",
+                color=f"C{i}",
+            )
+            ticks.append(y)
+            labels.append(r.outcome)
+            y -= 1
+        y -= 0.5
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set(
+        xlabel=f"difference from '{end.baseline.iloc[0]}' at the end, 95% CI",
+        title="Paired differences: " + ", ".join(scenarios),
+    )
+    fig.tight_layout()
+    return fig
