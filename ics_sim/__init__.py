@@ -32,6 +32,15 @@ from .system.composition import Composition, default, from_counts  # system: who
 _progress.install(_terminal.progress_bar)  # long computations draw the terminal bar
 
 
+def __getattr__(name: str):
+    """``from ics_sim import cli`` (an old import path): the command line's module."""
+    if name == "cli":
+        from .interfaces import cli
+
+        return cli
+    raise AttributeError(f"module 'ics_sim' has no attribute {name!r}")
+
+
 def parameters():
     """Every declared parameter (name, default, range, unit, source), plugins' included."""
     return all_params()

@@ -156,9 +156,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_single(args: argparse.Namespace) -> int:
     """One run of one system: outcomes, plots, manifest and a summary."""
+    from ..core.outcome_table import PRACTICE_LABELS, PRACTICES
     from ..experiments.store import RunWriter
     from ..reporting import plots
-    from ..state.outcomes import PRACTICE_LABELS, PRACTICES
 
     run = RunWriter(args.out)
     out = run.out

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.outcome_table import OUTCOME_DOCS, PRACTICES
 from ..interventions import REGISTRY
 from ..mechanisms import ORDER
 from ..sim.engine import all_params
 from ..sim.plan import lever_table
-from ..state.outcomes import OUTCOME_DOCS, PRACTICES
 from ..state.variables import AIM_DIMENSIONS, INIT_PARAMS, KIND_AIMS
 from ..system.composition import DEFAULT_COUNTS, FORUM_TYPES, RULE_NAMES, default
 from ..system.kinds import (

@@ -11,10 +11,10 @@ import inspect
 import sys
 from pathlib import Path
 
+from ..core.outcome_table import OUTCOME_DOCS
 from ..core.params import Param
 from ..interventions import REGISTRY
 from ..mechanisms import ORDER
-from ..state.outcomes import OUTCOME_DOCS
 from ..state.variables import INIT_PARAMS
 from ..system.kinds import SOURCES, Kind
 

@@ -28,8 +28,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from ..core.errors import ICSSimError
+from ..core.outcome_table import OUTCOME_TABLE, PRACTICE_LABELS, PRACTICES, unit_of
+from ..core.outcome_table import label_of as outcome_label
 from ..palette import KIND_COLOURS, OKABE_ITO, TRUST_RAMP, UNKNOWN_COLOUR
-from ..state.outcomes import PRACTICE_LABELS, PRACTICES
 from ..system.kinds import KIND_KEYS, LABELS, Kind
 
 #: Trust from none (pale) to full (dark): a single-hue ramp that does not compete with the
@@ -37,53 +38,11 @@ from ..system.kinds import KIND_KEYS, LABELS, Kind
 TRUST_CMAP = LinearSegmentedColormap.from_list("ics_trust", list(TRUST_RAMP))
 
 #: Outcomes bounded to [0, 1]: their panels always show the whole range.
-UNIT_OUTCOMES: frozenset[str] = frozenset(
-    (
-        *PRACTICES,
-        "collaboration_index",
-        "mean_trust",
-        "cross_sector_trust",
-        "unsafe_share",
-        "power_not_shared_share",
-        "power_gini",
-        "decision_acceptability",
-        "system_time",
-        "collaborative_orientation",
-    )
-)
-
-#: Plain-language panel titles of the outcomes that are not practices.
-OUTCOME_LABELS: dict[str, str] = {
-    "collaboration_index": "Collaboration index (mean of the six practices)",
-    "mean_trust": "Mean trust",
-    "cross_sector_trust": "Trust across sectors",
-    "unsafe_share": "Share not feeling safe to speak up",
-    "power_not_shared_share": "Share feeling power is not shared",
-    "power_gini": "Concentration of power (Gini)",
-    "decisions_made": "Decisions made",
-    "decision_latency": "Time from proposal to decision",
-    "decision_acceptability": "Acceptability of decisions",
-    "decision_equity": "Equity of decisions",
-    "conflicts_festering": "Conflicts festering",
-    "system_time": "Leaders' time on system work",
-    "joint_value": "Value of joint work",
-    "transaction_cost": "Time lost to transaction costs",
-    "collaborative_orientation": "Collaborative orientation of leaders",
-}
-
-#: y-axis label of outcomes that are not levels in [0, 1].
-UNITS: dict[str, str] = {
-    "decisions_made": "Decisions per week",
-    "decision_latency": "Weeks",
-    "conflicts_festering": "Pairs of organisations",
-    "joint_value": "Value per organisation",
-    "transaction_cost": "Share of system time",
-    "decision_equity": "Level",
-}
+UNIT_OUTCOMES: frozenset[str] = frozenset(k for k, o in OUTCOME_TABLE.items() if o.unit_interval)
 
 
 def _unit(outcome: str) -> str:
-    return "Level (0 to 1)" if outcome in UNIT_OUTCOMES else UNITS.get(outcome, "Value")
+    return unit_of(outcome)
 
 
 _RC = {
@@ -119,14 +78,10 @@ def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:
 
 
 def label_of(outcome: str, labels: Mapping[str, str] | None = None) -> str:
-    """Plain-language label of an outcome: ``labels``, then the practices', then its name."""
+    """Plain-language label of an outcome: from ``labels``, else the outcome table's."""
     if labels and outcome in labels:
         return labels[outcome]
-    if outcome in PRACTICE_LABELS:
-        return PRACTICE_LABELS[outcome]
-    if outcome in OUTCOME_LABELS:
-        return OUTCOME_LABELS[outcome]
-    return outcome.replace("_", " ").capitalize()
+    return outcome_label(outcome)
 
 
 def _wrap(text: str, width: int) -> str:

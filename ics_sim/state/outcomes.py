@@ -1,77 +1,23 @@
 """Model-level outcomes, computed from the state every week; each is one number per replicate.
 
-The six practices of Practice (Key messages) are six indicators in [0, 1]; the
-``collaboration_index`` is their mean. The measures behind them are defined in
-``OUTCOME_DOCS`` (rendered into docs/ODD.md) so the definitions cannot drift from the code.
+What each outcome is (label, unit, bounds, definition) is in the one outcome table,
+:data:`ics_sim.core.outcome_table.OUTCOME_TABLE`; its names are re-exported here
+(``OUTCOMES``, ``PRACTICES``, ``PRACTICE_LABELS``, ``OUTCOME_DOCS``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..core.outcome_table import (  # noqa: F401  (re-exported)
+    OUTCOME_DOCS,
+    OUTCOME_TABLE,
+    OUTCOMES,
+    PRACTICE_LABELS,
+    PRACTICES,
+)
 from ..system.network import Topology
 from .variables import State, row_mean, row_sum, segment_sum
-
-PRACTICES: tuple[str, ...] = (
-    "safety",
-    "relationships",
-    "shared_purpose",
-    "power_sharing",
-    "conflict_health",
-    "shared_decisions",
-)
-
-PRACTICE_LABELS: dict[str, str] = {
-    "safety": "Safe, inclusive, trusting environment",
-    "relationships": "Healthy relationships",
-    "shared_purpose": "Shared purpose and identity",
-    "power_sharing": "Power shared",
-    "conflict_health": "Conflict surfaced and managed",
-    "shared_decisions": "Shared decision-making",
-}
-
-OUTCOME_DOCS: dict[str, str] = {
-    "safety": "Mean psychological safety of the organisations: how safe each feels to voice a "
-    "different perspective in system forums (Practice 1).",
-    "relationships": "Mean over directed ties of sqrt(trust x familiarity): healthy "
-    "relationships need both trust and knowing the person behind the role (Practice 2).",
-    "shared_purpose": "Mean alignment of the organisations' aims: alignment_i = "
-    "max(0, 1 - 2 mean_d |aim_id - centre_d|), centre = mean aim of the organisation's ICS "
-    "(Practice 3).",
-    "power_sharing": "Mean perceived power sharing: each organisation's voice relative to the "
-    "largest voice in the forums it attends ('equal-size dots'), smoothed over meetings "
-    "(Practice 4).",
-    "conflict_health": "(surfaced + recently resolved) / (surfaced + festering + recently "
-    "resolved) conflicts; 1 when there are none. Recently resolved = resolutions smoothed over "
-    "about 13 weeks (Practice 5).",
-    "shared_decisions": "Mean of three smoothed measures of forum decisions: throughput "
-    "(decisions per proposal considered), acceptability, and inclusion (share of affected "
-    "organisations present with authority when decided) (Practice 6).",
-    "collaboration_index": "Mean of the six practice indicators.",
-    "mean_trust": "Mean trust over all directed ties.",
-    "cross_sector_trust": "Mean trust over ties between different sectors (NHS, local "
-    "government, VCSE).",
-    "unsafe_share": "Share of organisations whose safety is below 0.5: they do not feel safe "
-    "to voice a different perspective (survey, Practice 1: about half).",
-    "power_not_shared_share": "Share of organisations whose perceived power sharing is below "
-    "0.5 (survey, Practice 4: more than half).",
-    "power_gini": "Gini coefficient of organisations' power.",
-    "decisions_made": "Number of forum decisions made this week.",
-    "decision_latency": "Smoothed weeks from a proposal being tabled to its decision.",
-    "decision_acceptability": "Smoothed mean acceptability of decisions to the affected "
-    "organisations (1 - mean |aim - decision|, Choi and Robertson 2014).",
-    "decision_equity": "Smoothed 1 - 2 x standard deviation of acceptability among the "
-    "affected organisations (Choi and Robertson 2014).",
-    "conflicts_festering": "Number of pairs of organisations in a conflict that has arisen and "
-    "not been surfaced.",
-    "system_time": "Mean share of leaders' time spent on system work.",
-    "joint_value": "Value of successful joint work this week, per organisation.",
-    "transaction_cost": "Mean share of system time lost to transaction costs of low trust.",
-    "collaborative_orientation": "Mean collaborative orientation of leaders (altruism versus "
-    "self-interest, Lessons factor 4).",
-}
-
-OUTCOMES: tuple[str, ...] = tuple(OUTCOME_DOCS)
 
 
 def gini(x: np.ndarray) -> np.ndarray:
