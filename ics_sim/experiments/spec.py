@@ -34,7 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..core.errors import ICSSimError, ParameterError
 from ..core.params import Param, suggest
-from ..scenarios.schema import MAX_WEEKS, Scenario, ScenarioError, from_dict, load, read_yaml
+from ..scenarios.files import ScenarioError, located_error, read_yaml
+from ..scenarios.schema import MAX_WEEKS, Scenario, from_dict, load
 from ..state.outcomes import OUTCOMES, PRACTICES
 
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
@@ -430,39 +431,6 @@ def points_count(spec: Experiment) -> int:
 # Loading
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _first_error(exc: ValidationError, path: Path | str | None) -> ScenarioError:
-    err = exc.errors(include_url=False)[0]
-    loc = err["loc"]
-    if err["type"] == "extra_forbidden":
-        parent, name = loc[:-1], str(loc[-1])
-        model: type[BaseModel] = Experiment if len(parent) == 0 else ParameterSpec
-        valid = list(model.model_fields)
-        return ScenarioError(
-            path,
-            _loc(parent),
-            f"unknown key {name!r}{suggest(name, valid)}; valid keys: {', '.join(valid)}",
-        )
-    if err["type"] == "missing":
-        return ScenarioError(path, _loc(loc), "this key is required")
-    msg = err["msg"].removeprefix("Value error, ")
-    if "input" in err and err["type"].endswith("_type"):
-        text = repr(err["input"])
-        msg += (
-            f" (got {type(err['input']).__name__} {text if len(text) <= 40 else text[:37] + '...'})"
-        )
-    return ScenarioError(path, _loc(loc), msg)
-
-
 def validate(
     raw: dict[str, Any], path: Path | str | None = None, base_dir: Path | None = None
 ) -> Loaded:
@@ -470,7 +438,7 @@ def validate(
     try:
         spec = Experiment.model_validate(raw)
     except ValidationError as e:
-        raise _first_error(e, path) from None
+        raise located_error(e, path, Experiment) from None
     base_dir = base_dir if base_dir is not None else (Path(path).parent if path else Path.cwd())
     base_path = base_dir / spec.scenario
     if not base_path.is_file():

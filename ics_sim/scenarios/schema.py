@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,6 +29,7 @@ from ..interventions import INTERVENTIONS, REGISTRY, SHOCKS, Intervention, creat
 from ..sim.engine import Engine, all_params, check_mechanisms
 from ..system.composition import Composition
 from ..system.kinds import KIND_KEYS, parse_kind
+from .files import ScenarioError, _short, located_error, read_yaml
 
 MAX_WEEKS = 5200
 MAX_REPLICATES = 100_000
@@ -230,114 +230,6 @@ class Scenario(_Strict):
         self.engine([self.seed]) if self.weeks else None
 
 
-class ScenarioError(ICSSimError):
-    """A scenario file problem, located by file and field path."""
-
-    def __init__(self, path: Path | str | None, field: str, message: str):
-        where = f"{path}: " if path else ""
-        loc = f"{field}: " if field else ""
-        super().__init__(f"{where}{loc}{message}")
-        self.path, self.field, self.detail = path, field, message
-
-
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("str", "CountsSpec", "function-after[_kinds(), CountsSpec]"):
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _first_error(exc: ValidationError, path: Path | str | None) -> ScenarioError:
-    """The most useful single message from a pydantic error."""
-    errors = exc.errors(include_url=False)
-    # Of the branches of a union (ics: text or counts), report the one the input was meant for.
-    err = next((e for e in errors if e["type"] != "string_type" or len(errors) == 1), errors[0])
-    field = _loc(err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        parent = err["loc"][:-1]
-        name = str(err["loc"][-1])
-        model = _model_at(parent)
-        valid = list(model.model_fields) if model else []
-        field = _loc(parent)
-        return ScenarioError(
-            path,
-            field,
-            f"unknown key {name!r}{suggest(name, valid)}; valid keys: {', '.join(valid)}",
-        )
-    msg = err["msg"].removeprefix("Value error, ")
-    if kind == "missing":
-        return ScenarioError(path, field, "this key is required")
-    if "input" in err and kind.endswith("_type"):
-        msg += f" (got {type(err['input']).__name__} {_short(err['input'])})"
-    return ScenarioError(path, field, msg)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Scenario
-    for part in loc:
-        if isinstance(part, int) or model is None:
-            continue
-        f = model.model_fields.get(str(part))
-        if f is None:
-            return None
-        ann = f.annotation
-        model = next(
-            (c for c in (EventSpec, TargetSpec, CountsSpec) if c is ann or c in _args(ann)), None
-        )
-    return model
-
-
-def _args(ann: Any) -> tuple[Any, ...]:
-    args = getattr(ann, "__args__", ())
-    return tuple(a for arg in args for a in (arg, *_args(arg)))
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """The mapping in a YAML file, or a ScenarioError saying why not."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(path, "", "is a folder, not a scenario file") from None
-    except OSError as e:
-        raise ScenarioError(path, "", f"cannot be read ({e.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(path, "", "is not a text file (expected UTF-8 YAML)") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ScenarioError(path, "", f"is not valid YAML{where}: {problem}") from None
-    except RecursionError:
-        raise ScenarioError(path, "", "is nested too deeply to be a scenario") from None
-    if raw is None:
-        raise ScenarioError(path, "", "is empty; a scenario needs at least 'name'")
-    if not isinstance(raw, dict):
-        raise ScenarioError(
-            path, "", f"must be a mapping of keys (name, weeks, ...), not a {type(raw).__name__}"
-        )
-    bad = [k for k in raw if not isinstance(k, str)]
-    if bad:
-        raise ScenarioError(path, "", f"keys must be text, got {_short(bad[0])}")
-    return raw
-
-
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     out = dict(parent)
     for k, v in child.items():
@@ -380,7 +272,7 @@ def load(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
     try:
         scn = Scenario.model_validate(raw)
     except ValidationError as e:
-        raise _first_error(e, path) from None
+        raise located_error(e, path, Scenario) from None
     scn._source = path
     return scn
 
@@ -390,7 +282,7 @@ def from_dict(data: dict[str, Any], source: str | None = None) -> Scenario:
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as e:
-        raise _first_error(e, source) from None
+        raise located_error(e, source, Scenario) from None
     return scn
 
 
