@@ -94,12 +94,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def add_list_parser(sub: Any) -> None:
-    p = sub.add_parser("list", help="list scenarios, interventions, shocks and the 42 ICSs")
+    p = sub.add_parser(
+        "list",
+        help="list scenarios, interventions, shocks, mechanisms and the 42 ICSs",
+        description="List what a scenario can name. On a terminal, tables; piped or "
+        "redirected, plain untruncated text; --format json or csv for scripts. 'mechanisms' "
+        "is the weekly plan in order, with what each mechanism reads, writes and which "
+        "levers it reads.",
+    )
     p.add_argument(
         "what",
         nargs="?",
         default="all",
-        choices=["all", "scenarios", "interventions", "shocks", "ics"],
+        choices=["all", "scenarios", "interventions", "shocks", "mechanisms", "ics"],
     )
     p.add_argument(
         "--scenarios-dir",
@@ -107,56 +114,130 @@ def add_list_parser(sub: Any) -> None:
         default=None,
         help="folder of scenario files (default: ./scenarios or the shipped ones)",
     )
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "csv"],
+        default="text",
+        help="text (default: a table on a terminal, plain text otherwise), json or csv",
+    )
     p.set_defaults(func=cmd_list)
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
+#: One listing: title, column names, rows (a cell is text, a number or a list of names).
+Section = tuple[str, list[str], list[list[Any]]]
 
-    console = Console()
-    what = args.what
+
+def _list_sections(what: str, scenarios_dir: Path | None) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
     if what in ("all", "scenarios"):
-        folder = args.scenarios_dir or next(
+        folder = scenarios_dir or next(
             (d for d in (Path.cwd() / "scenarios", REPO_SCENARIOS) if d.is_dir()), None
         )
-        t = Table(title=f"Scenarios ({folder})" if folder else "Scenarios (none found)")
-        t.add_column("file")
-        t.add_column("name")
-        t.add_column("description", overflow="fold")
+        rows = []
         if folder:
             from ..scenarios.schema import load
 
             for f in sorted(Path(folder).glob("*.yaml")):
                 try:
-                    s = load(f)
-                    t.add_row(f.name, s.name, " ".join(s.description.split())[:120])
+                    scn = load(f)
+                    rows.append([f.name, scn.name, " ".join(scn.description.split())])
                 except ICSSimError as e:
-                    t.add_row(f.name, "[red]invalid[/red]", str(e))
-        console.print(t)
+                    rows.append([f.name, "invalid", str(e)])
+        title = f"Scenarios ({folder})" if folder else "Scenarios (none found)"
+        sections["scenarios"] = (title, ["file", "name", "description"], rows)
     from ..interventions import INTERVENTIONS, SHOCKS
 
     for label, reg in (("interventions", INTERVENTIONS), ("shocks", SHOCKS)):
         if what in ("all", label):
-            t = Table(title=label.capitalize())
-            for col in ("type", "what it is", "acts through", "parameters (default)"):
-                t.add_column(col, overflow="fold")
-            for name, cls in reg.items():
-                params = ", ".join(f"{p.name} ({p.default:g})" for p in cls.params)
-                t.add_row(name, cls.summary, ", ".join(cls.acts_through), params or "-")
-            console.print(t)
+            rows = [
+                [
+                    name,
+                    cls.summary,
+                    list(cls.acts_through),
+                    [f"{p.name} ({p.default:g})" for p in cls.params],
+                ]
+                for name, cls in reg.items()
+            ]
+            cols = ["type", "what it is", "acts through", "parameters (default)"]
+            sections[label] = (label.capitalize(), cols, rows)
+    if what in ("all", "mechanisms"):
+        from ..sim.plan import plan_table
+
+        cols = ["order", "name", "title", "reads", "writes", "levers", "parameters", "source"]
+        rows = [[r[c] for c in cols] for r in plan_table()]
+        sections["mechanisms"] = ("Mechanisms: the weekly plan, in order", cols, rows)
     if what in ("all", "ics"):
         from ..system.england import list_icss
 
         df = list_icss()
-        t = Table(title=f"The {len(df)} integrated care systems of England (--ics CODE)")
         cols = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])][:3]
         cols += [c for c in df.columns if c not in cols and "pop" in c][:1]
-        for c in cols:
-            t.add_column(c)
-        for row in df[cols].itertuples(index=False):
-            t.add_row(*(f"{v:,}" if isinstance(v, int | np.integer) else str(v) for v in row))
-        console.print(t)
+        rows = [
+            [int(v) if isinstance(v, int | np.integer) else str(v) for v in row]
+            for row in df[cols].itertuples(index=False)
+        ]
+        title = f"The {len(df)} integrated care systems of England (--ics CODE)"
+        sections["ics"] = (title, cols, rows)
+    return sections
+
+
+def _cell(value: Any, sep: str = ", ") -> str:
+    if isinstance(value, list):
+        return sep.join(map(str, value)) or "-"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    sections = _list_sections(args.what, args.scenarios_dir)
+    if args.format == "json":
+        data = {
+            k: [dict(zip(cols, row, strict=True)) for row in rows]
+            for k, (_, cols, rows) in sections.items()
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        import csv
+
+        several = len(sections) > 1
+        header = ["section"] * several + list(
+            dict.fromkeys(c for _, cols, _ in sections.values() for c in cols)
+        )
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(header)
+        for key, (_, cols, rows) in sections.items():
+            for row in rows:
+                cells = dict(zip(cols, row, strict=True))
+                values = [
+                    ";".join(map(str, v)) if isinstance(v, list) else v
+                    for v in (cells.get(c, "") for c in header[several:])
+                ]
+                w.writerow([key] * several + values)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        for title, cols, rows in sections.values():
+            t = Table(title=title)
+            for c in cols:
+                t.add_column(c, overflow="fold")
+            for row in rows:
+                t.add_row(*(_cell(v) for v in row))
+            console.print(t)
+    else:  # piped or redirected: plain text, every cell in full
+        out = []
+        for title, cols, rows in sections.values():
+            cells = [cols] + [[_cell(v) for v in row] for row in rows]
+            widths = [max(len(r[i]) for r in cells) for i in range(len(cols))]
+            out += [title, ""]
+            out += [
+                "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                for r in cells
+            ]
+            out.append("")
+        print("\n".join(out).rstrip())
     return 0
 
 
