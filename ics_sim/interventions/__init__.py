@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.errors import ICSSimError
-from ..core.params import suggest
+from ..core.params import Param, suggest
 from ..core.registry import REGISTRY as _REGISTRY
 from ..core.registry import View
 from .base import Intervention, Targets
@@ -85,4 +85,13 @@ def create(
     return table[type](start=start, end=end, targets=targets, settings=params or {}, key=key)
 
 
-__all__ = ["INTERVENTIONS", "REGISTRY", "SHOCKS", "Intervention", "Shock", "Targets", "create"]
+__all__ = [
+    "INTERVENTIONS",
+    "REGISTRY",
+    "SHOCKS",
+    "Intervention",
+    "Param",
+    "Shock",
+    "Targets",
+    "create",
+]

@@ -11,6 +11,7 @@ plugins join them there. ``ics-sim list mechanisms`` prints the weekly plan with
 mechanism reads, writes and which levers it reads.
 """
 
+from ..core.params import Param
 from ..core.registry import REGISTRY
 from .base import Mechanism
 from .conflict import Conflict
@@ -65,4 +66,4 @@ SHARED_WRITES: dict[str, str] = {
 for _m in ORDER:
     REGISTRY.add(_m)
 
-__all__ = ["MECHANISMS", "ORDER", "SHARED_WRITES", "Mechanism"]
+__all__ = ["MECHANISMS", "ORDER", "SHARED_WRITES", "Mechanism", "Param"]
