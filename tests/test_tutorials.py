@@ -1,4 +1,9 @@
-"""Every tutorial runs: its python blocks execute in order and its asserts hold."""
+"""Every tutorial runs: its python blocks execute in order and its asserts hold.
+
+A block with a title (```python title="small_wins.py"```) is a file the reader saves: it is
+written to that path in the tutorial's folder, which is also on the import path, as it is
+for a reader running Python there.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("*.md"))
-BLOCK = re.compile(r"```(python|console)\n(.*?)```", re.S)
+BLOCK = re.compile(r'```(python|console|yaml|toml)(?: title="([^"]+)")?\n(.*?)```', re.S)
 
 
 @pytest.mark.slow
@@ -21,11 +26,14 @@ def test_tutorial_runs(path, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     shutil.copytree(ROOT / "experiments", tmp_path / "experiments", dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
     namespace: dict = {"__name__": "__tutorial__"}
-    for lang, code in BLOCK.findall(path.read_text()):
-        if lang == "python":
+    for lang, title, code in BLOCK.findall(path.read_text()):
+        if title:
+            (tmp_path / title).write_text(code)
+        elif lang == "python":
             exec(compile(code, f"{path.name}", "exec"), namespace)
-        else:
+        elif lang == "console":
             for line in code.splitlines():
                 if line.startswith("$ ics-sim "):
                     args = line[2:].split()[1:]
@@ -36,3 +44,9 @@ def test_tutorial_runs(path, tmp_path, monkeypatch):
                         timeout=600,
                     )
                     assert done.returncode == 0, (line, done.stderr)
+
+
+def test_titled_blocks_are_files_the_tutorials_then_use():
+    text = (ROOT / "docs" / "tutorials" / "06-write-a-plugin.md").read_text()
+    titles = [t for _, t, _ in BLOCK.findall(text) if t]
+    assert titles == ["small_wins.py", "scenarios/small_wins.yaml", "scenarios/small_wins_off.yaml"]
