@@ -20,7 +20,7 @@ from ics_sim.experiments.spec import sample
 from ics_sim.interfaces.commands_sweep import add_analyse_parser, add_sweep_parser
 from ics_sim.sweep import read_manifest, read_runs, sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = ROOT / "experiments"
 DOC = ROOT / "docs" / "experiments.md"
 
@@ -216,7 +216,7 @@ def test_shipped_experiment_tiny_end_to_end(tmp_path, name, changes, files):
     ],
 )
 def test_every_design_through_sweep_and_analyse(tmp_path, design, samples, files):
-    from tests.test_sweep import tiny_experiment
+    from tests.experiments.test_sweep import tiny_experiment
 
     exp = tiny_experiment(tmp_path, design=design, samples=samples, outcomes=["safety"])
     out = analyse(sweep(exp, out=tmp_path / "res", workers=0, progress=False))

@@ -26,7 +26,7 @@ from ics_sim.outcomes import OUTCOMES
 from ics_sim.scenario import ScenarioError
 from ics_sim.sweep import read_manifest, read_runs, sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = ROOT / "experiments"
 SCENARIOS = ROOT / "scenarios"
 

@@ -18,7 +18,7 @@ from ics_sim.outcomes import OUTCOMES
 from ics_sim.state.levers import LEVERS
 from ics_sim.state.variables import INIT_PARAMS, State
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ODD = ROOT / "docs" / "ODD.md"
 SOURCE_NAMES = ("Practice", "Lessons", "Miller", "BCL", "model notes")
 AUTHOR_YEAR = re.compile(r"\b[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)? \(?(?:19|20)\d{2}\b")

@@ -104,7 +104,7 @@ def test_package_data_is_found_with_importlib_resources():
 @pytest.mark.slow
 def test_installed_wheel_carries_and_reads_the_data(tmp_path):
     """Build a wheel from a copy of the source tree, install it elsewhere, and use it."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     src = tmp_path / "src"
     src.mkdir()
     for f in ("pyproject.toml", "README.md"):

@@ -9,7 +9,7 @@ from ics_sim import evidence
 from ics_sim.interventions import REGISTRY
 from ics_sim.mechanisms import ORDER
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "evidence.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "evidence.md"
 
 
 def test_evidence_document_is_current():

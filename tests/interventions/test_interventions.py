@@ -11,7 +11,7 @@ from ics_sim.errors import ICSSimError
 from ics_sim.interventions import REGISTRY, create
 from ics_sim.interventions.base import Targets
 
-from .helpers import late_mean
+from ..helpers import late_mean
 
 SEEDS = [11, 22, 33, 44]
 WEEKS = 156

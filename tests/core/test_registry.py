@@ -23,7 +23,7 @@ from ics_sim.sim.engine import Engine, UndeclaredWrite
 from ics_sim.sim.plan import plan_table
 from ics_sim.system.composition import default
 
-EXAMPLE = Path(__file__).resolve().parent / "plugin_example"
+EXAMPLE = Path(__file__).resolve().parents[1] / "plugin_example"
 ROOT = EXAMPLE.parents[1]
 
 

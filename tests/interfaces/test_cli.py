@@ -28,7 +28,7 @@ FILES = (
     "network_end.png",
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str) -> int:

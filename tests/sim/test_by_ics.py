@@ -16,7 +16,7 @@ from ics_sim.composition import default, from_counts
 from ics_sim.engine import Engine
 from ics_sim.synthetic import combine
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 #: Outcomes that are plain means over organisations, and over ties (truster's ICS).
 ORG_MEANS = (

@@ -13,7 +13,7 @@ from ics_sim import scenario
 from ics_sim.errors import ICSSimError
 from ics_sim.scenario import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
