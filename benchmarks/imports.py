@@ -1,9 +1,10 @@
 """``python -m benchmarks.imports``: how the package's modules depend on each other.
 
-Prints the number of modules in each top-level folder (layer) of ``ics_sim`` and the longest
-chain of imports between the package's own modules (imports under ``if TYPE_CHECKING:`` are
-left out; imports inside functions count, they are dependencies too). Thin re-export modules
-that only keep an old import path working are listed apart with ``--shims``.
+Prints the number of modules in each top-level folder (layer) of ``ics_sim`` (a package's
+``__init__`` counts as a module) and the longest chain of imports between the package's own
+modules, with the folder of each (imports under ``if TYPE_CHECKING:`` are left out; imports
+inside functions count, they are dependencies too). The modules at the package root that only
+keep an old import path working are counted apart.
 """
 
 from __future__ import annotations
@@ -83,21 +84,30 @@ def longest_chain(g: nx.DiGraph) -> list[str]:
     return [sorted(c.nodes[n]["members"])[0] for n in path]
 
 
+def folder_of(module: str) -> str:
+    """The top-level folder of a module, or what a module of the package root is."""
+    parts = module.split(".")
+    if len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
+        return parts[1]
+    if module == "ics_sim":
+        return "(facade)"
+    doc = ast.get_docstring(ast.parse((PACKAGE / f"{parts[1]}.py").read_text())) or ""
+    return "(old-path aliases)" if doc.startswith("Old import path") else "(root modules)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.imports", description=__doc__)
     parser.parse_args()
     g = graph()
-    layers = Counter(
-        n.split(".")[1] if n.count(".") >= 1 and (PACKAGE / n.split(".")[1]).is_dir() else "(top)"
-        for n in g.nodes
-        if n != "ics_sim"
-    )
+    layers = Counter(folder_of(n) for n in g.nodes)
     print(f"{g.number_of_nodes()} modules, {g.number_of_edges()} internal imports")
     for layer, n in sorted(layers.items()):
-        print(f"  {layer:<16}{n:>4}")
+        print(f"  {layer:<20}{n:>4}")
     chain = longest_chain(g)
-    print(f"longest import chain: {len(chain)} modules")
-    print("  " + " -> ".join(chain))
+    folders = len(set(map(folder_of, chain)))
+    print(f"longest import chain: {len(chain)} modules, through {folders} folders")
+    for m in chain:
+        print(f"  {folder_of(m):<20}{m}")
     return 0
 
 
