@@ -704,7 +704,7 @@ def plot_paired_differences(table: pd.DataFrame) -> Figure:
                 y,
                 xerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]],
                 fmt="o",
-                color=f"C{i}",
+                color=OKABE_ITO[i % len(OKABE_ITO)],
             )
             ticks.append(y)
             labels.append(r.outcome)
