@@ -80,3 +80,33 @@ def test_public_api_of_the_readme():
     assert ICSModel.__module__ == "ics_sim.sim.model"
     assert plots.__name__ == "ics_sim.reporting.plots"
     assert "collaboration_index" in OUTCOMES and len(PRACTICES) == 6
+
+
+def test_the_old_paths_the_docs_show_still_work():
+    from ics_sim import cli, scenario
+    from ics_sim.analysis import analyse
+    from ics_sim.compare import paired_differences
+    from ics_sim.composition import default, from_counts
+    from ics_sim.engine import all_params
+    from ics_sim.errors import ICSSimError, ParameterError
+    from ics_sim.kinds import Kind
+    from ics_sim.mechanisms.trust import asymmetric_update
+    from ics_sim.model import ICSModel, resolve_composition
+    from ics_sim.outcomes import OUTCOME_DOCS, OUTCOME_TABLE, PRACTICE_LABELS, by_ics
+    from ics_sim.rng import Streams
+    from ics_sim.runner import run_scenario, simulate
+    from ics_sim.scenario import ScenarioError, load
+    from ics_sim.state import State, initialise
+    from ics_sim.sweep import read_runs, sweep
+    from ics_sim.synthetic import system
+    from ics_sim.validation import PATTERNS, validate
+    from ics_sim.verification import all_cases
+
+    assert cli.main is importlib.import_module("ics_sim.interfaces.cli").main
+    assert issubclass(ScenarioError, ICSSimError) and issubclass(ParameterError, ICSSimError)
+    assert scenario.load is load and PATTERNS and OUTCOME_DOCS.keys() == OUTCOME_TABLE.keys()
+    for obj in (analyse, paired_differences, default, from_counts, all_params, Kind, Streams,
+                asymmetric_update, ICSModel, resolve_composition, PRACTICE_LABELS, by_ics,
+                run_scenario, simulate, State, initialise, read_runs, sweep, system, validate,
+                all_cases):  # fmt: skip
+        assert obj is not None
