@@ -17,6 +17,7 @@ checked by import-linter, see pyproject.toml), bottom first:
 This module is the public face: it names what the README documents.
 """
 
+from . import _aliases
 from ._version import __version__
 from .core import progress as _progress
 from .core.registry import register, unregister  # core: the one registry
@@ -30,6 +31,7 @@ from .state.outcomes import OUTCOMES, PRACTICES  # state: what is measured each 
 from .system.composition import Composition, default, from_counts  # system: who is in it
 
 _progress.install(_terminal.progress_bar)  # long computations draw the terminal bar
+_aliases.install()  # old import paths (ics_sim.engine, ics_sim.scenario, ...) keep working
 
 
 def __getattr__(name: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -13,16 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from ics_sim._aliases import OLD_PATHS
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ics_sim"
 LINT = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which(
     "lint-imports"
 )
-ROOT_MODULES = {"__init__.py", "_version.py", "palette.py"}
-
-
-def _aliases() -> list[Path]:
-    return [p for p in sorted(PACKAGE.glob("*.py")) if p.name not in ROOT_MODULES]
+ROOT_MODULES = {"__init__.py", "_version.py", "_aliases.py", "palette.py"}
 
 
 @pytest.mark.skipif(LINT is None, reason="import-linter is in the test extra")
@@ -39,34 +38,54 @@ def test_import_contracts_hold():
     assert "Each layer imports only the layers below it KEPT" in done.stdout
 
 
-def test_root_holds_only_the_facade_palette_and_aliases():
-    for path in _aliases():
-        tree = ast.parse(path.read_text())
-        doc = ast.get_docstring(tree) or ""
-        assert doc.startswith("Old import path, kept working"), path.name
-        code = [n for n in tree.body if not isinstance(n, ast.Expr)]
-        # imports, one sys.modules line and an optional `if __name__ == "__main__"`: no logic
-        assert len(code) <= 4, path.name
+def test_root_holds_only_the_facade_version_aliases_and_palette():
+    assert {p.name for p in PACKAGE.glob("*.py")} == ROOT_MODULES
+    layers = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert layers >= {"core", "system", "state", "mechanisms", "sim", "interfaces"}
 
 
-@pytest.mark.parametrize("path", _aliases(), ids=lambda p: p.stem)
-def test_each_alias_is_the_module_that_now_holds_the_code(path):
-    old = importlib.import_module(f"ics_sim.{path.stem}")
-    assert old.__doc__  # importable
-    tree = ast.parse(path.read_text())
-    sources = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
-    for imp in sources:
-        target = importlib.import_module("ics_sim" + "." * (imp.level > 0) + (imp.module or ""))
-        for alias in imp.names:
-            if alias.name == "*":
-                public = [k for k in vars(target) if not k.startswith("_")]
-                assert all(getattr(old, k) is getattr(target, k) for k in public), path.stem
-            elif hasattr(target, alias.name):
-                new = getattr(target, alias.name)
-                if isinstance(new, type(sys)):  # the alias *is* the module
-                    assert old is new or getattr(old, "__name__", "") == new.__name__
-                else:
-                    assert getattr(old, alias.asname or alias.name) is new
+@pytest.mark.parametrize("old", sorted(OLD_PATHS))
+def test_each_old_path_is_the_module_that_now_holds_the_code(old):
+    alias = importlib.import_module(f"ics_sim.{old}")
+    homes = [importlib.import_module(f"ics_sim.{new}") for new in OLD_PATHS[old]]
+    assert sys.modules[f"ics_sim.{old}"] is alias
+    if len(homes) == 1:
+        assert alias is homes[0] and alias.__spec__.name == homes[0].__name__
+    else:
+        for home in homes:
+            public = getattr(home, "__all__", None) or [k for k in vars(home) if k[0] != "_"]
+            assert public and all(getattr(alias, k) is getattr(home, k) for k in public)
+
+
+def _imported(path: Path) -> set[str]:
+    """Every module ``path`` imports, with relative imports made absolute."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+            found |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return found
+
+
+def test_no_module_of_the_package_imports_an_old_path():
+    old = {f"ics_sim.{name}" for name in OLD_PATHS}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imported(path) & old)
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "_aliases.py"
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_python_m_on_an_old_path_runs_the_new_module():
+    done = subprocess.run(
+        [sys.executable, "-m", "ics_sim.docgen", "--check", str(ROOT / "docs" / "ODD.md")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_public_api_of_the_readme():
