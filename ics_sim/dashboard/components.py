@@ -9,7 +9,6 @@ Everything else is built from Solara and Vuetify components.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -49,10 +48,6 @@ def _WeekLabel(initial_week: int, initial_label: str):
 def WeekLabel(week: int, label: str):
     """The week in the app bar: changes in the same moment as the main view."""
     return _WeekLabel(initial_week=week, initial_label=label)
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
 
 
 @solara.component
