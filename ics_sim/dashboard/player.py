@@ -51,7 +51,7 @@ BOUNDARY_NOTE = (
 
 #: Seconds to wait for the page to show a frame before going on without it (a hidden tab,
 #: or a test that renders without a browser).
-DRAW_TIMEOUT = 3.0
+DRAW_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
