@@ -227,6 +227,8 @@ def test_two_sessions_of_the_app_are_independent():
     _, rc2 = _render()
     _step(rc1, 3)
     assert _view(rc1)["when"] == "Week 3 (3 weeks)"
+    # each frame carries its id: the page sends it back once drawn, and the player waits
+    assert isinstance(_view(rc1)["id"], int) and _view(rc1)["id"] > _view(rc2)["id"]
     assert _week(rc2) == 0
     _step(rc2)
     assert _week(rc1) == 3 and _week(rc2) == 1

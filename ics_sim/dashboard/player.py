@@ -77,7 +77,8 @@ class Frame:
 
     @property
     def view_json(self) -> str:
-        return json.dumps(self.view, separators=(",", ":"))
+        """The main view's data with the frame's id, which the page sends back once drawn."""
+        return json.dumps({**self.view, "id": self.id}, separators=(",", ":"))
 
     @property
     def when(self) -> str:
