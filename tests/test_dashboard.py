@@ -673,3 +673,27 @@ def test_the_cli_wiring_reports_a_bad_scenario_with_exit_2(monkeypatch, tmp_path
     assert "--port" in capsys.readouterr().err
     assert cli.main(["dashboard", "--help"]) == 0
     assert "--host ADDRESS" in capsys.readouterr().out
+
+
+def test_an_error_while_drawing_shows_a_panel_and_carry_on_keeps_the_run(monkeypatch):
+    solara = pytest.importorskip("solara")
+    import ipyvuetify as v
+
+    from ics_sim.dashboard import app
+
+    _, rc = _render()
+    _step(rc, 2)
+
+    @solara.component
+    def broken():
+        raise RuntimeError("a part of the page broke")
+
+    monkeypatch.setattr(app, "Help", broken)
+    _button(rc, "ics-step").click()  # the next frame cannot be drawn
+    _until(lambda: rc.find(v.Btn, class_="ics-carry-on").widgets, "the error panel")
+    panel = rc.find(attributes={"class": "ics-error-text"}).widget.unsafe_innerHTML
+    assert "Something went wrong there" in panel and "a part of the page broke" in panel
+    monkeypatch.undo()
+    _button(rc, "ics-carry-on").click()
+    _until(lambda: rc.find(v.Btn, class_="ics-step").widgets, "the dashboard again")
+    assert _week(rc) == 3  # the run was kept, and the step was made

@@ -157,3 +157,24 @@ def test_two_hundred_random_clicks_while_playing_never_break_it(page):
     assert not frame.error
     later = page.until(lambda f: f.week > frame.week)  # and it still plays
     assert later.playing and not later.error
+
+
+def test_a_frame_that_cannot_be_drawn_keeps_the_last_picture_with_the_error(page, monkeypatch):
+    from ics_sim.dashboard import views
+
+    page.player.send("step")
+    good = page.until(lambda f: f.week == 1)
+
+    def broken(sim, *args, **kwargs):
+        raise ValueError("cannot draw the charts")
+
+    monkeypatch.setattr(views, "charts", broken)
+    page.player.send("play")
+    failed = page.until(lambda f: f.error)
+    assert "cannot draw the charts" in failed.error and not failed.playing
+    assert failed.view == good.view  # the picture stays as it was
+    monkeypatch.undo()
+    page.player.send("carry_on")
+    page.player.send("step")
+    frame = page.until(lambda f: not f.error and f.week > 1)
+    assert frame.view["week"] == frame.week

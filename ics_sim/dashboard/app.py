@@ -167,6 +167,7 @@ def ErrorPanel(message: str, on_carry_on: Callable[[], None]):
                 "<i>Carry on</i> to go on from where you were. "
                 f'<span class="ics-small">({html.escape(message)})</span>'
             ),
+            classes=["ics-error-text"],
         )
         solara.Button(
             "Carry on",

@@ -20,6 +20,7 @@ without a browser.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -290,11 +291,14 @@ class Player:
     def _publish(self) -> None:
         try:
             frame = self._snapshot()
-        except Exception as e:  # noqa: BLE001
-            logger.warning("dashboard: snapshot failed: %r", e)
+        except Exception as e:  # noqa: BLE001 - the last good picture, with the error
+            logger.warning("dashboard: taking a frame failed: %r", e)
             self.playing = False
             self.error = f"{type(e).__name__}: {e}"
-            return
+            self._frame_id += 1
+            frame = dataclasses.replace(
+                self.frame, id=self._frame_id, playing=False, error=self.error
+            )
         with self._cond:
             self._dirty = False
             self._published = frame.id
