@@ -1,6 +1,8 @@
 # Set-up and checks for ics-sim. Needs only python3 (>= 3.11) and make.
 #
 #   make run    create .venv, install ics-sim, run the model (ARGS="--weeks 520 --seed 2")
+#   make dashboard  create .venv, install ics-sim, start the workshop dashboard and open it
+#               in the web browser (ARGS="scenarios/story_1.yaml --projector"); Ctrl-C stops it
 #   make test   create .venv, install with test extras, lint, run every test, the quick
 #               validation report (fails if a verification case fails) and the docs build
 #
@@ -13,10 +15,11 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format clean
+.PHONY: help venv run dashboard test lint format clean
 
 help:
 	@echo "make run    create $(VENV), install ics-sim and run it (pass options in ARGS=...)"
+	@echo "make dashboard  create $(VENV), start the workshop dashboard and open it (Ctrl-C stops it)"
 	@echo "make test   create $(VENV), install with test extras, ruff check and every test"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
@@ -39,6 +42,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/ics-sim run $(ARGS)
+
+dashboard: $(STAMP)
+	$(BIN)/ics-sim dashboard --open $(ARGS)
 
 # pytest exits 5 when it collects no tests: that is a failure, never a silent pass.
 # -m "slow or not slow" selects every test, whatever -m an addopts may set.

@@ -191,35 +191,63 @@ def _button(rc, cls: str):
     return found.widget
 
 
-def _week_shown(rc) -> str:
-    return rc.find(attributes={"class": "ics-week"}).widget.unsafe_innerHTML
+def _until(cond, what: str, limit: float = 60.0) -> None:
+    """Wait for a state of the page (the limit only stops a hung test)."""
+    deadline = time.monotonic() + limit
+    while not cond():
+        assert time.monotonic() < deadline, f"the page never showed {what}"
+        time.sleep(0.01)
+
+
+def _view(rc) -> dict:
+    """The frame the main view shows (one JSON document: week, headline, charts, ...)."""
+    import ipyvuetify as v
+
+    (widget,) = [w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "frame_json")]
+    return json.loads(widget.frame_json)
+
+
+def _week(rc) -> int:
+    return _view(rc)["week"]
+
+
+def _playing(rc) -> bool:
+    return _button(rc, "ics-play").children[-1] == "Pause"
+
+
+def _step(rc, weeks: int = 1) -> None:
+    for _ in range(weeks):
+        week = _week(rc)
+        _button(rc, "ics-step").click()
+        _until(lambda w=week: _week(rc) == w + 1, f"week {week + 1}")
 
 
 def test_two_sessions_of_the_app_are_independent():
     _, rc1 = _render()
     _, rc2 = _render()
-    for _ in range(3):
-        _button(rc1, "ics-step").click()
-    assert _week_shown(rc1) == "Week 3 (3 weeks)"
-    assert _week_shown(rc2) == "Week 0 (the start)"
-    _button(rc2, "ics-step").click()
-    assert _week_shown(rc1) == "Week 3 (3 weeks)"
-    assert _week_shown(rc2) == "Week 1 (1 week)"
+    _step(rc1, 3)
+    assert _view(rc1)["when"] == "Week 3 (3 weeks)"
+    # each frame carries its id: the page sends it back once drawn, and the player waits
+    assert isinstance(_view(rc1)["id"], int) and _view(rc1)["id"] > _view(rc2)["id"]
+    assert _week(rc2) == 0
+    _step(rc2)
+    assert _week(rc1) == 3 and _week(rc2) == 1
 
 
-def test_play_advances_and_pause_stops():
+def test_play_advances_and_pause_stops_at_the_week_shown():
     _, rc = _render()
-    play = _button(rc, "ics-play")
-    play.click()
-    deadline = time.monotonic() + 20
-    while _week_shown(rc) == "Week 0 (the start)" and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _button(rc, "ics-play").click()
+    _until(lambda: _week(rc) >= 3, "week 3 while playing")
     _button(rc, "ics-play").click()  # pause
-    time.sleep(0.4)
-    shown = _week_shown(rc)
-    assert shown != "Week 0 (the start)"
-    time.sleep(0.5)
-    assert _week_shown(rc) == shown
+    _until(lambda: not _playing(rc), "the Play button again")
+    paused = _week(rc)
+    assert paused >= 3
+    # nothing moves on by itself: one step is exactly one week on from the pause
+    _step(rc)
+    assert _week(rc) == paused + 1
+    view = _view(rc)
+    assert all(c["week"] == paused + 1 for c in view["charts"])
+    assert view["headline"].startswith(f"Week {paused + 1} ")
 
 
 def test_play_pauses_at_the_end_of_the_story(tmp_path, monkeypatch):
@@ -231,28 +259,21 @@ def test_play_pauses_at_the_end_of_the_story(tmp_path, monkeypatch):
     monkeypatch.setenv(app.SCENARIO_ENV, str(short))
     _, rc = _render()
     _button(rc, "ics-play").click()
-    deadline = time.monotonic() + 30
     import ipyvuetify as v
 
-    while "Press Play to carry on" not in str([w.children for w in rc.find(v.Alert).widgets]):
-        assert time.monotonic() < deadline, "did not pause at the end of the story"
-        time.sleep(0.05)
-    time.sleep(0.3)
-    assert _week_shown(rc) == "Week 12 (3 months)"
+    def notice() -> str:
+        return str([w.children for w in rc.find(v.Alert).widgets])
+
+    _until(lambda: "Press Play to carry on" in notice(), "the end of the story")
+    assert _week(rc) == 12 and not _playing(rc)
 
 
 def test_switching_an_intervention_on_in_the_app_marks_the_charts():
     _, rc = _render()
-    for _ in range(4):
-        _button(rc, "ics-step").click()
+    _step(rc, 4)
     _button(rc, "ics-start-intervention").click()
-    import ipyvuetify as v
-
-    charts = [
-        json.loads(w.chart_json)
-        for w in rc.find(v.VuetifyTemplate).widgets
-        if hasattr(w, "chart_json")
-    ]
+    _until(lambda: _view(rc)["charts"][0]["markers"], "a marker")
+    charts = _view(rc)["charts"]
     assert len(charts) == 7
     for chart in charts:
         assert chart["markers"] == [
@@ -261,9 +282,7 @@ def test_switching_an_intervention_on_in_the_app_marks_the_charts():
 
 
 def _networks(rc) -> int:
-    import ipyvuetify as v
-
-    return len([w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "geometry_json")])
+    return len(_view(rc)["nets"])
 
 
 def test_side_by_side_in_the_app_survives_a_new_roll_of_the_dice():
@@ -272,12 +291,15 @@ def test_side_by_side_in_the_app_survives_a_new_roll_of_the_dice():
     _, rc = _render()
     assert _networks(rc) == 1
     rc.find(v.Switch, class_="ics-side-switch").widget.v_model = True
-    assert _networks(rc) == 2
-    _button(rc, "ics-step").click()
+    _until(lambda: _networks(rc) == 2, "two networks")
+    _step(rc)
     _button(rc, "ics-roll").click()
-    assert _week_shown(rc) == "Week 0 (the start)"
-    shown = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "ics-small"}).widgets]
-    assert "Chance: roll 2" in shown
+    _until(lambda: _week(rc) == 0, "week 0 after a new roll")
+
+    def shown() -> list[str]:
+        return [w.unsafe_innerHTML for w in rc.find(attributes={"class": "ics-small"}).widgets]
+
+    _until(lambda: "Chance: roll 2" in shown(), "roll 2")
     assert _networks(rc) == 2
 
 
@@ -651,3 +673,27 @@ def test_the_cli_wiring_reports_a_bad_scenario_with_exit_2(monkeypatch, tmp_path
     assert "--port" in capsys.readouterr().err
     assert cli.main(["dashboard", "--help"]) == 0
     assert "--host ADDRESS" in capsys.readouterr().out
+
+
+def test_an_error_while_drawing_shows_a_panel_and_carry_on_keeps_the_run(monkeypatch):
+    solara = pytest.importorskip("solara")
+    import ipyvuetify as v
+
+    from ics_sim.dashboard import app
+
+    _, rc = _render()
+    _step(rc, 2)
+
+    @solara.component
+    def broken():
+        raise RuntimeError("a part of the page broke")
+
+    monkeypatch.setattr(app, "Help", broken)
+    _button(rc, "ics-step").click()  # the next frame cannot be drawn
+    _until(lambda: rc.find(v.Btn, class_="ics-carry-on").widgets, "the error panel")
+    panel = rc.find(attributes={"class": "ics-error-text"}).widget.unsafe_innerHTML
+    assert "Something went wrong there" in panel and "a part of the page broke" in panel
+    monkeypatch.undo()
+    _button(rc, "ics-carry-on").click()
+    _until(lambda: rc.find(v.Btn, class_="ics-step").widgets, "the dashboard again")
+    assert _week(rc) == 3  # the run was kept, and the step was made

@@ -118,8 +118,8 @@ class Session:
     """One participant: a browser context with its own page, watched for errors and for any
     request that leaves this computer."""
 
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    def __init__(self, browser, url: str, viewport: dict | None = None):
+        self.context = browser.new_context(viewport=viewport or VIEWPORT, accept_downloads=True)
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.context.route(re.compile(r".*"), self._route)
@@ -129,6 +129,7 @@ class Session:
         self.page.goto(url)
         self.page.wait_for_selector(".ics-chart[data-week]", timeout=90_000)
         self.page.wait_for_selector(".ics-net-node", timeout=30_000)
+        self.page.wait_for_selector(".ics-appbar-week[data-week]", timeout=30_000)
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -140,19 +141,34 @@ class Session:
 
     # -- reading the page -----------------------------------------------------------------
     def week(self) -> int:
-        return int(self.page.get_attribute(".ics-network-main .ics-net", "data-week"))
+        return int(self.page.get_attribute(".ics-view", "data-week"))
 
     def week_text(self) -> str:
-        return self.page.inner_text(".ics-week")
+        return self.page.inner_text(".ics-appbar-week")
 
-    def wait_for_week(self, week: int, timeout: float = 30_000) -> None:
+    def wait_for_week(self, week: int, timeout: float = 60_000) -> None:
         self.page.wait_for_function(
             """(w) => [...document.querySelectorAll('.ics-net')].every(
                    (n) => n.dataset.week === String(w)) &&
-               document.querySelectorAll('.ics-chart[data-week="' + w + '"]').length === 7""",
+               document.querySelectorAll('.ics-chart[data-week="' + w + '"]').length === 7 &&
+               document.querySelector('.ics-appbar-week').dataset.week === String(w)""",
             arg=week,
             timeout=timeout,
         )
+
+    def click_at_week(self, selector: str) -> int:
+        """Click ``selector`` and return the week the page showed at that moment."""
+        return self.page.evaluate(
+            """(sel) => {
+                const w = Number(document.querySelector('.ics-view').dataset.week);
+                document.querySelector(sel).click();
+                return w;
+            }""",
+            selector,
+        )
+
+    def wait_until_paused(self) -> None:
+        self.page.wait_for_selector(".ics-play[data-playing='0']", timeout=60_000)
 
     # -- acting ---------------------------------------------------------------------------
     def step(self, weeks: int = 1) -> None:
@@ -162,6 +178,7 @@ class Session:
             self.wait_for_week(w + 1)
 
     def settle(self) -> None:
+        """Let hover effects and fonts settle before a screenshot (never before a check)."""
         self.page.wait_for_timeout(600)
 
     def close(self) -> None:
@@ -192,19 +209,21 @@ def test_page_loads_offline_with_no_errors(session, shots):
 
 def test_step_and_play_advance_the_week(session):
     session.step(2)
-    session.page.wait_for_selector(".ics-week:has-text('Week 2 (2 weeks)')", timeout=10_000)
     page = session.page
+    assert session.week_text() == "Week 2 (2 weeks)"
     page.click(".ics-play")
     page.wait_for_function(
-        "() => Number(document.querySelector('.ics-net').dataset.week) >= 8", timeout=30_000
+        "() => Number(document.querySelector('.ics-view').dataset.week) >= 8", timeout=60_000
     )
-    page.click(".ics-play")  # pause
-    session.settle()
+    shown = session.click_at_week(".ics-play")  # pause
+    session.wait_until_paused()
     paused = session.week()
-    assert paused >= 8
-    page.wait_for_timeout(700)
-    assert session.week() == paused
-    assert page.get_attribute(".ics-chart", "data-week") == str(paused)
+    assert paused in (shown, shown + 1)  # the week shown, or the step being drawn
+    # paused: one step moves exactly one week on, and every part of the page shows it
+    session.step(1)
+    assert session.week() == paused + 1
+    assert page.get_attribute(".ics-chart", "data-week") == str(paused + 1)
+    assert page.inner_text(".ics-headline").startswith(f"Week {paused + 1} ")
 
 
 def test_switching_an_intervention_on_marks_the_moment(session, shots):
@@ -223,7 +242,7 @@ def test_switching_an_intervention_on_marks_the_moment(session, shots):
     session.settle()
     page.screenshot(path=str(shots / "dashboard-breakfast.png"))
     # point at the chart to read the values
-    page.hover(".ics-chart >> nth=0", position={"x": 500, "y": 120})
+    page.hover(".ics-chart-svg >> nth=0", position={"x": 200, "y": 50})
     page.wait_for_selector(".ics-chart-tip")
     assert "Week" in page.inner_text(".ics-chart-tip")
     session.settle()
@@ -293,7 +312,6 @@ def test_two_participants_do_not_move_each_other(chromium, server):
         a.step(3)
         a.page.click(".ics-start-intervention")
         a.page.wait_for_selector(".ics-marker")
-        b.page.wait_for_timeout(500)
         assert b.week() == 0 and b.page.locator(".ics-marker").count() == 0
         b.step(1)
         assert a.week() == 3 and b.week() == 1
@@ -342,3 +360,108 @@ def test_a_real_ics_can_be_chosen(session, shots):
     page.mouse.move(5, 5)
     session.settle()
     page.screenshot(path=str(shots / "dashboard-real-ics.png"))
+
+
+# ---------------------------------------------------------------------------------------------
+# In front of a room: a 1024x768 projector
+
+
+def _text_sizes(page) -> list[tuple[str, float]]:
+    """Every visible piece of text in the app bar and the main view, with its size on screen
+    in CSS pixels (SVG text scaled by its drawing)."""
+    return page.evaluate(
+        """() => {
+        const out = [];
+        const roots = [...document.querySelectorAll('.ics-view, .v-app-bar')];
+        for (const root of roots) {
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const t = node.textContent.trim();
+                const el = node.parentElement;
+                if (!t || !el) continue;
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 || box.height === 0) continue;
+                if (getComputedStyle(el).visibility === 'hidden') continue;
+                let size = parseFloat(getComputedStyle(el).fontSize);
+                const svg = el.closest('svg');
+                if (svg && el instanceof SVGElement) size *= svg.getScreenCTM().a;
+                out.push([t.slice(0, 40), size]);
+            }
+        }
+        return out;
+    }"""
+    )
+
+
+def test_projector_mode_shows_the_charts_beside_the_network_in_big_text(chromium, server, shots):
+    s = Session(chromium, server, viewport={"width": 1024, "height": 768})
+    try:
+        page = s.page
+        page.wait_for_selector(".ics-view.ics-projector")
+        # the side panel is folded away, and comes back with the menu button
+        page.wait_for_selector(".v-navigation-drawer--close", state="attached")
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('.ics-chart, .ics-net-svg')].map((e) => {
+                const b = e.getBoundingClientRect();
+                return [e.className.baseVal || e.className, b.left, b.top, b.right, b.bottom];
+            })"""
+        )
+        assert len(boxes) == 8
+        for name, left, top, right, bottom in boxes:
+            assert 0 <= left and right <= 1024 and bottom <= 768, (name, left, top, right, bottom)
+        net = next(b for b in boxes if "ics-net-svg" in b[0])
+        charts = [b for b in boxes if "ics-chart" in b[0]]
+        assert all(c[1] >= net[3] for c in charts)  # beside the network, to its right
+        sizes = _text_sizes(page)
+        assert len(sizes) > 40
+        small = [(t, round(z, 1)) for t, z in sizes if z < 15.9]
+        assert not small, small
+        # labels do not overlap one another
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('.ics-net-label')].map((e) => {
+                const b = e.getBoundingClientRect();
+                return [b.left, b.top, b.right, b.bottom];
+            })"""
+        )
+        assert 3 <= len(labels) < 43
+        for i, a in enumerate(labels):
+            for b in labels[i + 1 :]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        # every kind of organisation has its own colour
+        colours = page.evaluate(
+            "() => [...document.querySelectorAll('.ics-legend .ics-dot')]"
+            ".slice(0, -2).map((d) => getComputedStyle(d).backgroundColor)"
+        )
+        assert len(colours) == 8 and len(set(colours)) == 8
+        s.settle()
+        page.screenshot(path=str(shots / "dashboard-projector-1024.png"))
+        page.click(".v-app-bar button >> nth=0")  # the menu: the side panel comes back
+        page.wait_for_selector(".ics-step", state="visible")
+        s.step(3)
+        s.settle()
+        page.screenshot(path=str(shots / "dashboard-projector-1024-panel.png"))
+    finally:
+        s.close()
+
+
+def test_wide_screen_shows_the_charts_without_scrolling(chromium, server, shots):
+    s = Session(chromium, server, viewport={"width": 1400, "height": 900})
+    try:
+        page = s.page
+        assert page.locator(".ics-view.ics-projector").count() == 0
+        s.step(5)
+        bottoms = page.evaluate(
+            "() => [...document.querySelectorAll('.ics-chart, .ics-net-svg')]"
+            ".map((e) => e.getBoundingClientRect().bottom)"
+        )
+        assert len(bottoms) == 8 and max(bottoms) <= 900
+        # the projector toggle in the app bar switches the big text on at any width
+        page.click(".ics-projector-toggle")
+        page.wait_for_selector(".ics-view.ics-projector")
+        page.click(".ics-projector-toggle")
+        page.wait_for_function("() => !document.querySelector('.ics-view.ics-projector')")
+        s.settle()
+        page.screenshot(path=str(shots / "dashboard-1400.png"))
+    finally:
+        s.close()

@@ -1,14 +1,14 @@
 """Solara components of the workshop dashboard.
 
-The three drawings (network, line chart, radar) are Vue templates that draw SVG in the
-browser from small dicts (see :mod:`ics_sim.dashboard.views`); hovering is handled in the
-browser, so it is instant. Everything else is built from Solara and Vuetify components.
+Everything that moves with the week (headline, tiles, network, charts, radar) is one Vue
+template, ``view.vue``, that draws SVG in the browser from one frame (see
+:mod:`ics_sim.dashboard.player`); hovering is handled in the browser, so it is instant.
+Everything else is built from Solara and Vuetify components.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,68 +17,37 @@ import solara
 
 from . import text
 
-# The drawings get their data as JSON text, not as lists and dicts: Solara (reacton) walks
+# The main view gets its data as JSON text, not as lists and dicts: Solara (reacton) walks
 # every list and dict passed to a component looking for nested components, which for a
 # network's hundreds of ties costs more than the whole step. Text it leaves alone.
 
 
-@solara.component_vue("network.vue")
-def _Network(
+@solara.component_vue("view.vue")
+def View(
+    frame_json: str,
     geometry_json: str,
-    state_json: str,
-    selected: int | None = None,
-    title: str = "",
-    legend: bool = True,
+    projector: bool = False,
+    event_drawn: Callable[[Any], None] | None = None,
     event_select: Callable[[Any], None] | None = None,
+    event_screen: Callable[[Any], None] | None = None,
 ):
-    pass
+    """Everything that moves with the week, drawn in one Vue component from one frame (see
+    :func:`ics_sim.dashboard.player.view_data`): headline, tiles, network(s), charts, radar.
 
-
-@solara.component_vue("linechart.vue")
-def _LineChart(chart_json: str, big: bool = False):
-    pass
-
-
-@solara.component_vue("radar.vue")
-def _Radar(radar_json: str):
-    pass
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
-
-
-def NetworkView(
-    geometry: str | dict,
-    state: dict,
-    selected: int | None = None,
-    title: str = "",
-    legend: bool = True,
-    event_select: Callable[[Any], None] | None = None,
-):
-    """The relationship network: circles are organisations, lines are trust.
-
-    ``geometry`` (static: pass the same JSON text every time) and ``state`` come from
-    :func:`ics_sim.dashboard.views.layout` and :func:`~ics_sim.dashboard.views.network_state`.
+    One component, so the whole view changes in one browser update; it tells the server
+    which frame it shows (``drawn``), which organisation was clicked (``select``) and how
+    wide the window is (``screen``).
     """
-    return _Network(
-        geometry_json=geometry if isinstance(geometry, str) else to_json(geometry),
-        state_json=to_json(state),
-        selected=selected,
-        title=title,
-        legend=legend,
-        event_select=event_select,
-    )
 
 
-def LineChart(chart: dict, big: bool = False):
-    """One outcome over time, with the moments changes were made marked."""
-    return _LineChart(chart_json=to_json(chart), big=big)
+@solara.component_vue("weeklabel.vue")
+def _WeekLabel(initial_week: int, initial_label: str):
+    pass
 
 
-def Radar(radar: dict):
-    """The six practices now against week 0 (and, side by side, without the changes)."""
-    return _Radar(radar_json=to_json(radar))
+def WeekLabel(week: int, label: str):
+    """The week in the app bar: changes in the same moment as the main view."""
+    return _WeekLabel(initial_week=week, initial_label=label)
 
 
 @solara.component
@@ -88,26 +57,6 @@ def Section(title: str, children: list = []):  # noqa: B006 - Solara's children 
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(title), classes=["ics-section-title"])
         solara.Div(children=list(children))
     return main
-
-
-@solara.component
-def Tiles(tiles: list[dict]):
-    """The headline numbers, one tile per practice, with the change."""
-    parts = []
-    for t in tiles:
-        d = t["delta"]
-        cls = "up" if d >= 0.005 else "down" if d <= -0.005 else "flat"
-        arrow = {"up": "&#9650;", "down": "&#9660;", "flat": "&#9679;"}[cls]
-        main = " ics-tile-main" if t["key"] == "collaboration_index" else ""
-        parts.append(
-            f'<div class="ics-tile{main}" title="{html.escape(t["meaning"])}" '
-            f'data-key="{t["key"]}">'
-            f'<div class="ics-tile-title">{html.escape(t["title"])}</div>'
-            f'<div class="ics-tile-value">{t["value"]:.2f}</div>'
-            f'<div class="ics-tile-note ics-{cls}">{arrow} {html.escape(t["note"])}</div>'
-            "</div>"
-        )
-    solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["ics-tiles"])
 
 
 @solara.component
@@ -199,27 +148,15 @@ def Explanation(ex: text.Explanation):
 
 
 CSS = """
-.ics-section { margin: 0 0 18px 0; }
+.ics-section { margin: 0 0 16px 0; }
 .ics-section-title {
-  font-size: 12px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase;
+  font-size: 12.5px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase;
   color: #005EB8; margin: 0 0 8px 0; border-bottom: 2px solid #e8edee; padding-bottom: 3px;
 }
-.ics-week { font-size: 26px; font-weight: 700; color: #231f20; line-height: 1.1; }
 .ics-week-sub { font-size: 14px; color: #425563; }
 .ics-muted { color: #425563; font-size: 14px; line-height: 1.45; }
 .ics-small { color: #425563; font-size: 13px; line-height: 1.4; }
-.ics-headline { font-size: 21px; font-weight: 600; color: #231f20; line-height: 1.3; }
-.ics-description { font-size: 14.5px; color: #425563; line-height: 1.45; margin-top: 4px; }
-.ics-tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 4px 0 12px 0; }
-.ics-tile {
-  flex: 1 1 118px; min-width: 118px; background: white; border: 1px solid #d8dde0;
-  border-radius: 8px; padding: 8px 10px; cursor: help;
-}
-.ics-tile-main { border: 2px solid #005EB8; }
-.ics-tile-title { font-size: 12.5px; color: #425563; line-height: 1.2; min-height: 30px; }
-.ics-tile-value { font-size: 26px; font-weight: 700; color: #231f20; line-height: 1.15; }
-.ics-tile-note { font-size: 11.5px; line-height: 1.2; }
-.ics-up { color: #007F3B; } .ics-down { color: #D5281B; } .ics-flat { color: #768692; }
+.ics-boundary { margin-top: 4px; }
 .ics-card { border-radius: 8px !important; }
 .ics-card-title { font-size: 17px !important; font-weight: 600; padding-bottom: 4px !important;
   word-break: normal; }
@@ -242,17 +179,20 @@ CSS = """
 .ics-effects { margin: 6px 0 2px 0; }
 .ics-effects-h { font-size: 12.5px; color: #425563; margin-bottom: 3px; }
 .ics-effect { display: inline-block; font-size: 12.5px; border-radius: 12px; padding: 1px 9px;
-  margin: 0 4px 4px 0; background: #f0f4f5; color: #231f20; }
-.ics-effect { border: 1px solid #d8dde0; }
+  margin: 0 4px 4px 0; background: #f0f4f5; color: #231f20; border: 1px solid #d8dde0; }
 .ics-change { display: flex; align-items: center; justify-content: space-between; gap: 6px;
   font-size: 13.5px; padding: 3px 0; border-bottom: 1px solid #f0f4f5; }
 .ics-change-tag { font-size: 11px; font-weight: 700; border-radius: 4px; padding: 1px 6px;
   color: white; margin-right: 6px; }
 .ics-tag-intervention { background: #007F3B; } .ics-tag-shock { background: #D5281B; }
 .ics-change-ended { color: #768692; }
-.ics-card-h { font-size: 16px; font-weight: 600; color: #231f20; margin: 0 0 4px 2px; }
-.ics-notice { font-size: 13.5px; }
+.ics-notice { font-size: 15px; margin-bottom: 0 !important; }
+.ics-error { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; font-size: 16px;
+  background: #fff4e5; border: 2px solid #ED8B00; border-radius: 8px; padding: 10px 14px; }
 .ics-help p { font-size: 13.5px; line-height: 1.45; color: #231f20; margin-bottom: 6px; }
 .ics-run-buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; }
+/* The side panel: narrower than Solara's 400 px, so the view keeps the room. */
+.v-navigation-drawer.solara-content-main {
+  min-width: 330px !important; max-width: 340px !important; }
 .solara-content-main .v-navigation-drawer__content { overflow-x: hidden; }
 """

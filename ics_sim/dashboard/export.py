@@ -9,6 +9,7 @@ interventions started marked.
 from __future__ import annotations
 
 import io
+import json
 import textwrap
 from typing import Any
 
@@ -55,19 +56,6 @@ def _network(ax: Any, geometry: dict[str, Any], state: dict[str, Any], title: st
             zorder=2,
         )
     )
-    for n, s in zip(geometry["nodes"], state["nodes"], strict=True):
-        if n["label"]:
-            ax.text(
-                n["x"],
-                n["y"] + s["r"] + 6,
-                "\n".join(n["label"]),
-                ha="center",
-                va="top",
-                fontsize=6.5,
-                color="#231f20",
-                zorder=3,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
-            )
     for p in geometry["places"]:
         ha = {"middle": "center", "start": "left", "end": "right"}[p["anchor"]]
         ax.text(
@@ -128,8 +116,8 @@ def _network_legend(ax: Any, geometry: dict[str, Any], ncols: int) -> None:
     )
     ax.legend(
         handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.0, 0.0),
+        loc="center left",
+        bbox_to_anchor=(0.0, 0.5),
         ncols=ncols,
         frameon=False,
         fontsize=8,
@@ -216,76 +204,178 @@ def _chart(ax: Any, chart: dict[str, Any], big: bool) -> None:
     )
 
 
+def picture_of_sim(sim: Simulation) -> dict[str, Any]:
+    """What the picture shows, taken from a simulation now."""
+    with sim.lock:
+        runs = [TWIN, MAIN] if sim.side_by_side else [MAIN]
+        return {
+            "name": sim.name,
+            "seed": sim.seed,
+            "headline": views.headline(sim),
+            "geometry": views.layout(sim).geometry,
+            "nets": [
+                {
+                    "title": RUN_LABELS[w] if sim.side_by_side else "Relationships now",
+                    "state": views.network_state(sim, w),
+                }
+                for w in runs
+            ],
+            "radar": views.radar(sim),
+            "charts": views.charts(sim),
+            "side": sim.side_by_side,
+            "changes": [e.describe() for e in sim.changes()],
+        }
+
+
+def picture_of_frame(frame: Any) -> dict[str, Any]:
+    """What the picture shows, taken from the frame on screen (see :mod:`.player`)."""
+    view = frame.view
+    return {
+        "name": frame.name,
+        "seed": frame.seed,
+        "headline": view["headline"],
+        "geometry": json.loads(frame.geometry_json),
+        "nets": [
+            {"title": n["title"] if view["side"] else "Relationships now", "state": n["state"]}
+            for n in view["nets"]
+        ],
+        "radar": view["radar"],
+        "charts": view["charts"],
+        "side": view["side"],
+        "changes": [r["text"] for r in frame.changes],
+    }
+
+
 def png(sim: Simulation, dpi: int = 110) -> bytes:
     """A picture of what the dashboard shows now: title, network(s), radar, charts."""
-    with sim.lock:
-        geometry = views.layout(sim).geometry
-        states = {w: views.network_state(sim, w) for w in sim.models}
-        radar = views.radar(sim)
-        charts = views.charts(sim)
-        headline = views.headline(sim)
-        side = sim.side_by_side
-        changes = [e.describe() for e in sim.changes()]
-        name, seed = sim.name, sim.seed
+    return draw(picture_of_sim(sim), dpi)
 
-    fig = Figure(figsize=(16, 11.5 if side else 12.5), dpi=dpi, layout="constrained")
+
+def png_of_frame(frame: Any, dpi: int = 110) -> bytes:
+    """A picture of the frame on screen."""
+    return draw(picture_of_frame(frame), dpi)
+
+
+def _labels(geometry: dict[str, Any], state: dict[str, Any], fontsize: float, scale: float):
+    """Labels that do not overlap: the largest organisations first (see view.vue)."""
+    fs = fontsize / scale  # font size in drawing units
+    lh = fs * 1.2
+    width, height = geometry["width"], geometry["height"]
+    nodes = geometry["nodes"]
+    radii = [s["r"] for s in state["nodes"]]
+    order = sorted((i for i, n in enumerate(nodes) if n["label"]), key=lambda i: -radii[i])
+    boxes: list[tuple[float, float, float, float]] = []
+    out = []
+
+    def hits(b):
+        x0, y0, x1, y1 = b
+        if x0 < 2 or y0 < 2 or x1 > width - 2 or y1 > height - 2:
+            return True
+        for o in boxes:
+            if x0 < o[2] and x1 > o[0] and y0 < o[3] and y1 > o[1]:
+                return True
+        for n, r in zip(nodes, radii, strict=True):
+            nx = min(max(n["x"], x0), x1)
+            ny = min(max(n["y"], y0), y1)
+            if (nx - n["x"]) ** 2 + (ny - n["y"]) ** 2 < (0.9 * r) ** 2:
+                return True
+        return False
+
+    for i in order[:14]:
+        n, r = nodes[i], radii[i]
+        lines = n["label"]
+        w = max(len(t) for t in lines) * fs * 0.58 + fs * 0.3
+        h = len(lines) * lh
+        gap = fs * 0.3
+        for cx, top in (
+            (n["x"], n["y"] + r + gap),
+            (n["x"], n["y"] - r - gap - h),
+            (n["x"] + r + gap + w / 2, n["y"] - h / 2),
+            (n["x"] - r - gap - w / 2, n["y"] - h / 2),
+        ):
+            b = (cx - w / 2, top, cx + w / 2, top + h)
+            if not hits(b):
+                boxes.append(b)
+                out.append((i, cx, top, "\n".join(lines)))
+                break
+    return out
+
+
+def draw(pic: dict[str, Any], dpi: int = 110) -> bytes:
+    """Draw the picture: one figure laid out by hand (fast, and nothing is clipped)."""
+    side = pic["side"]
+    fig = Figure(figsize=(16, 10.5), dpi=dpi)
     FigureCanvasAgg(fig)
-    fig.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
-    fig.suptitle(
-        f"{name}. {headline}", x=0.01, ha="left", fontsize=13.5, fontweight="bold", color="#005EB8"
+    title = textwrap.wrap(f"{pic['name']}. {pic['headline']}", 120)
+    fig.text(
+        0.012,
+        0.985,
+        "\n".join(title),
+        ha="left",
+        va="top",
+        fontsize=14,
+        fontweight="bold",
+        color="#005EB8",
     )
-    top, bottom = fig.subfigures(2, 1, height_ratios=[0.9 if side else 1.15, 1])
-    if side:
-        axs = top.subplots(1, 3, width_ratios=[1, 1, 0.85])
-        axs[2].remove()
-        _network(axs[0], geometry, states[TWIN], RUN_LABELS[TWIN])
-        _network(axs[1], geometry, states[MAIN], RUN_LABELS[MAIN])
-        rax = top.add_subplot(1, 3, 3, projection="polar")
-    else:
-        axs = top.subplots(1, 2, width_ratios=[1.25, 0.85])
-        axs[1].remove()
-        _network(axs[0], geometry, states[MAIN], "Relationships now")
-        rax = top.add_subplot(1, 2, 2, projection="polar")
-    _radar(rax, radar)
-    rax.set_title("The six practices", fontsize=11, fontweight="bold", pad=24)
-    _network_legend(axs[0], geometry, ncols=4 if side else 3)
+    geometry = pic["geometry"]
+    top_y, net_h = 0.5, 0.41
+    # Networks: equal aspect, so the axes are given the drawing's own shape and sit edge to
+    # edge (no gap between the two runs).
+    aspect = geometry["height"] / geometry["width"]
+    fig_w, fig_h = fig.get_size_inches()
+    net_w = net_h * fig_h / aspect / fig_w
+    x = 0.01
+    for net in pic["nets"]:
+        ax = fig.add_axes((x, top_y, net_w, net_h))
+        _network(ax, geometry, net["state"], net["title"])
+        scale = net_w * fig_w * 72 / geometry["width"]  # points per drawing unit
+        for _i, cx, ty, label in _labels(geometry, net["state"], 8.0, scale):
+            ax.text(cx, ty, label, ha="center", va="top", fontsize=8, color="#231f20", zorder=3)
+        x += net_w + 0.005
+    legend_ax = fig.add_axes((0.01, top_y - 0.075, x - 0.01, 0.06))
+    legend_ax.set_axis_off()
+    _network_legend(legend_ax, geometry, ncols=4 if side else 3)
+    rax = fig.add_axes(
+        (x + 0.09, top_y + 0.02, min(0.26, 0.9 - x - 0.09), net_h - 0.08), projection="polar"
+    )
+    _radar(rax, pic["radar"])
+    rax.set_title("The six practices", fontsize=11, fontweight="bold", pad=22)
 
-    grid = bottom.subplots(2, 4)
-    flat = grid.ravel()
-    for ax, chart in zip(flat, charts, strict=False):
+    charts = pic["charts"]
+    cols, w, h = 4, 0.215, 0.15
+    for k, chart in enumerate(charts):
+        r, col = divmod(k, cols)
+        ax = fig.add_axes((0.04 + col * 0.245, 0.24 - r * 0.21, w, h))
         _chart(ax, chart, big=chart["key"] == "collaboration_index")
-    info = flat[len(charts)] if len(charts) < len(flat) else None
-    for ax in flat[len(charts) + 1 :]:
-        ax.remove()
-    if info is not None:
-        info.set_axis_off()
-        lines = [f"Seed {seed}. Weeks shown as years and months."]
-        lines.append("Changes in this run:" if changes else "No changes in this run.")
-        lines += [textwrap.fill("• " + c, 46) for c in changes[:8]]
-        if len(changes) > 8:
-            lines.append(f"... and {len(changes) - 8} more")
-        lines.append("")
-        lines.append("Made with ics-sim: a model to explore, not a forecast.")
-        info.text(
-            0,
-            1,
-            "\n".join(lines),
-            va="top",
-            ha="left",
+    info = fig.add_axes((0.04 + 3 * 0.245, 0.03, w, h))
+    info.set_axis_off()
+    changes = pic["changes"]
+    lines = [f"Seed {pic['seed']}. Weeks shown as years and months."]
+    lines.append("Changes in this run:" if changes else "No changes in this run.")
+    lines += [textwrap.fill("• " + c, 44) for c in changes[:6]]
+    if len(changes) > 6:
+        lines.append(f"... and {len(changes) - 6} more")
+    lines.append("Made with ics-sim: a model to explore, not a forecast.")
+    info.text(
+        0,
+        1,
+        "\n".join(lines),
+        va="top",
+        ha="left",
+        fontsize=8.5,
+        color="#231f20",
+        transform=info.transAxes,
+    )
+    if side:
+        info.legend(
+            handles=[
+                Line2D([], [], color=views.RUN_COLOURS[w], linewidth=2, label=RUN_LABELS[w])
+                for w in (TWIN, MAIN)
+            ],
+            loc="lower left",
+            frameon=False,
             fontsize=8.5,
-            color="#231f20",
-            transform=info.transAxes,
         )
-        if side:
-            info.legend(
-                handles=[
-                    Line2D([], [], color=views.RUN_COLOURS[w], linewidth=2, label=RUN_LABELS[w])
-                    for w in (TWIN, MAIN)
-                ],
-                loc="lower left",
-                frameon=False,
-                fontsize=8.5,
-            )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
@@ -293,10 +383,15 @@ def png(sim: Simulation, dpi: int = 110) -> bytes:
 
 def filename(sim: Simulation, suffix: str) -> str:
     """'ics-sim_big-breakfast_week-34.png' and so on."""
-    slug = "".join(c if c.isalnum() else "-" for c in sim.name.lower()).strip("-")
+    return filename_of(sim.week, sim.name, suffix)
+
+
+def filename_of(week: int, name: str, suffix: str) -> str:
+    """The download's name for a system's ``name`` at ``week``."""
+    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
     while "--" in slug:
         slug = slug.replace("--", "-")
-    return f"ics-sim_{slug[:48]}_week-{sim.week}.{suffix}"
+    return f"ics-sim_{slug[:48]}_week-{week}.{suffix}"
 
 
-__all__ = ["filename", "png", "text"]
+__all__ = ["draw", "filename", "filename_of", "png", "png_of_frame", "text"]

@@ -1,5 +1,5 @@
-"""``ics-sim dashboard [SCENARIO.yaml] [--port N] [--host 127.0.0.1]``: start the workshop
-dashboard and print its address.
+"""``ics-sim dashboard [SCENARIO.yaml] [--port N] [--host 127.0.0.1] [--open] [--projector]``:
+start the workshop dashboard and print its address.
 
 The dashboard is a Solara app (:mod:`ics_sim.dashboard.app`) served on this machine. It needs
 no network at all: the browser's assets come from the ``solara-assets`` package, and Solara's
@@ -8,11 +8,17 @@ says otherwise.
 
 Wire it into the CLI with :func:`add_dashboard_parser`; ``python -m ics_sim.dashboard`` runs
 the same command on its own.
+
+Stopping: Ctrl-C (SIGINT) or SIGTERM to this process stops the server it started, whether the
+signal came from the terminal or only to this process's id. The server runs in its own
+session, so exactly one signal reaches it (forwarded from here), and on Linux it is also told
+to stop if this process dies without a word.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import ipaddress
 import os
 import signal
@@ -30,6 +36,10 @@ from ..errors import ICSSimError
 APP_MODULE = "ics_sim.dashboard.app"
 #: Environment variable through which the scenario file reaches the app.
 SCENARIO_ENV = "ICS_SIM_DASHBOARD_SCENARIO"
+#: Environment variable that puts every session in projector mode.
+PROJECTOR_ENV = "ICS_SIM_DASHBOARD_PROJECTOR"
+#: Seconds the server has to stop after the signal before it is terminated, then killed.
+STOP_TIMEOUT = 10.0
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 #: How long to wait for the server to answer before saying it is ready (seconds).
@@ -94,6 +104,17 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help=f"address to listen on (default {DEFAULT_HOST}: this computer only; "
         "0.0.0.0 lets other computers on the network open it)",
+    )
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="open the dashboard in this computer's web browser once it is ready",
+    )
+    p.add_argument(
+        "--projector",
+        action="store_true",
+        help="start every browser tab in projector mode (big text, side panel folded away); "
+        "without it, projector mode starts by itself on screens narrower than 1280 pixels",
     )
     p.set_defaults(func=cmd_dashboard)
     return p
@@ -166,9 +187,11 @@ def server_command(host: str, port: int) -> list[str]:
     ]
 
 
-def server_env(scenario: Path | None, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The server's environment: ``base`` (default: this process's) with telemetry off and
-    the scenario's path."""
+def server_env(
+    scenario: Path | None, base: dict[str, str] | None = None, projector: bool = False
+) -> dict[str, str]:
+    """The server's environment: ``base`` (default: this process's) with telemetry off, the
+    scenario's path and the projector choice."""
     env = dict(os.environ if base is None else base)
     env.update(SERVER_ENV)
     # Solara warns on every page load over plain http that a cookie falls back to
@@ -178,6 +201,9 @@ def server_env(scenario: Path | None, base: dict[str, str] | None = None) -> dic
     env.pop(SCENARIO_ENV, None)
     if scenario is not None:
         env[SCENARIO_ENV] = str(scenario)
+    env.pop(PROJECTOR_ENV, None)
+    if projector:
+        env[PROJECTOR_ENV] = "on"
     return env
 
 
@@ -210,36 +236,66 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             "open it too",
             flush=True,
         )
-    proc = subprocess.Popen(server_command(args.host, args.port), env=server_env(scenario))
+    proc = subprocess.Popen(
+        server_command(args.host, args.port),
+        env=server_env(scenario, projector=getattr(args, "projector", False)),
+        start_new_session=True,  # a terminal's Ctrl-C reaches us only: we forward it once
+        preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
+    )
+    stopping: list[int] = []
 
     def forward(signum: int, _frame: Any) -> None:
-        if proc.poll() is None:
+        if not stopping and proc.poll() is None:
             proc.send_signal(signum)
+        stopping.append(signum)
 
-    previous = signal.signal(signal.SIGTERM, forward)
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if wait_until_listening(args.host, args.port, proc, START_TIMEOUT):
+        if wait_until_listening(args.host, args.port, proc, START_TIMEOUT) and not stopping:
             print(f"ics-sim dashboard: ready; open {address} in a web browser", flush=True)
-        return _exit_code(proc.wait())
-    except KeyboardInterrupt:
-        return _stop(proc)
+            if getattr(args, "open", False):
+                import webbrowser
+
+                webbrowser.open(address)
+        code = _wait(proc, stopping)
+        if stopping:
+            print("ics-sim dashboard: stopped", flush=True)
+            return 0
+        return _exit_code(code)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc.poll() is None:  # we are leaving for another reason: never leave it behind
+            _stop(proc)
 
 
-def _stop(proc: subprocess.Popen) -> int:
-    """After Ctrl-C (which the server got too): let it finish, then make sure it has."""
+def _stop_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the server gets SIGTERM if the launcher dies (even by SIGKILL)."""
     try:
-        proc.wait(timeout=10)
-    except (subprocess.TimeoutExpired, KeyboardInterrupt):
-        proc.terminate()
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _wait(proc: subprocess.Popen, stopping: list[int]) -> int:
+    """Wait for the server; once a stop was asked for, give it STOP_TIMEOUT seconds."""
+    while True:
         try:
-            proc.wait(timeout=5)
+            return proc.wait(timeout=0.5 if not stopping else STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    print("ics-sim dashboard: stopped", flush=True)
-    return 0
+            if stopping:
+                _stop(proc)
+                return proc.wait()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server, then kill it if it does not go."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _exit_code(code: int) -> int:
@@ -248,7 +304,7 @@ def _exit_code(code: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ics_sim.dashboard [SCENARIO.yaml] [--port N] [--host ADDRESS]``."""
+    """``python -m ics_sim.dashboard [SCENARIO.yaml] [--port N] [--host ADDRESS] [--open]``."""
     parser = argparse.ArgumentParser(prog="ics-sim")
     sub = parser.add_subparsers(dest="command")
     add_dashboard_parser(sub)

@@ -1,0 +1,70 @@
+"""``ics-sim dashboard`` stops everything it started: Ctrl-C or SIGINT sent to the launcher's
+process id alone (not to its process group) must stop the Solara server too, and so must
+SIGTERM. Checked on real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+psutil = pytest.importorskip("psutil")
+pytest.importorskip("solara", reason="pip install 'ics-sim[dashboard]'")
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start() -> tuple[subprocess.Popen, list]:
+    """The launcher, once it says it is ready, and the processes it started."""
+    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ics_sim.dashboard", "--port", str(_free_port())],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    for line in proc.stdout:  # waits on what the launcher says, line by line
+        lines.append(line)
+        if "ready; open" in line:
+            break
+    else:
+        pytest.fail("the dashboard never said it was ready:\n" + "".join(lines))
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "the launcher started no server"
+    return proc, children
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_to_the_launcher_alone_stops_the_server_too(signum):
+    proc, children = _start()
+    try:
+        os.kill(proc.pid, signum)  # to this process only, as `kill -INT <pid>` does
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out
+        assert "ics-sim dashboard: stopped" in out
+        assert "Traceback" not in out
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, f"still running after the launcher stopped: {alive}"
+    finally:
+        for p in [proc, *children]:
+            try:
+                p.kill()
+            except (ProcessLookupError, psutil.NoSuchProcess):
+                pass
+        proc.wait()
