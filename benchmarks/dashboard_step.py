@@ -45,7 +45,7 @@ def server_side(steps: int, side_by_side: bool) -> list[float]:
     import ipyvuetify as v
     import solara
 
-    from ics_sim.dashboard import app
+    from ics_sim.interfaces.dashboard import app
 
     _, rc = solara.render(app.Dashboard(sidebar=False), handle_error=False)
     if side_by_side:
@@ -102,7 +102,7 @@ def in_browser(steps: int, exports: int) -> dict[str, list[float]]:
 
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ics_sim.dashboard", "--port", str(port)],
+        [sys.executable, "-m", "ics_sim.interfaces.dashboard", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,

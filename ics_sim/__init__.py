@@ -12,7 +12,7 @@ checked by import-linter, see pyproject.toml), bottom first:
     experiments  experiment files, sweeps, the result store and manifest, ``run``
     evaluation   verification, validation, sensitivity and comparisons, as tables
     reporting    figures, the validation and sweep reports, generated docs
-    interfaces   the ``ics-sim`` command line (and the dashboard, ``ics_sim.dashboard``)
+    interfaces   the ``ics-sim`` command line (and the dashboard, ``ics_sim.interfaces.dashboard``)
 
 This module is the public face: it names what the README documents.
 """

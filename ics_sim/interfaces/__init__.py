@@ -1,3 +1,3 @@
-"""The faces people use: the ``ics-sim`` command line (the browser dashboard is
-:mod:`ics_sim.dashboard`, which belongs to this layer too). argparse and rich live only here.
+"""The faces people use: the ``ics-sim`` command line and the browser dashboard
+(:mod:`ics_sim.interfaces.dashboard`). argparse, rich and solara live only here.
 """

@@ -249,9 +249,9 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 
 
 def _commands() -> list[Callable[[Any], None]]:
-    from ..dashboard.launch import add_dashboard_parser
     from . import commands as c
     from . import commands_sweep as sw
+    from .dashboard.launch import add_dashboard_parser
 
     return [
         add_run,

@@ -9,68 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..outcomes import PRACTICES
+from ...core.outcome_table import OUTCOME_TABLE
+from ...core.registry import REGISTRY
+from ...state.outcomes import PRACTICES
 
-#: Short names of the six practices and the collaboration index, as the dashboard shows them.
-LABELS: dict[str, str] = {
-    "safety": "Safe to speak up",
-    "relationships": "Healthy relationships",
-    "shared_purpose": "Shared purpose",
-    "power_sharing": "Power shared",
-    "conflict_health": "Conflict surfaced and managed",
-    "shared_decisions": "Decisions made together",
-    "collaboration_index": "Collaboration overall",
-    "mean_trust": "Trust between organisations",
-    "cross_sector_trust": "Trust across NHS, council and voluntary sector",
-    "unsafe_share": "Organisations not feeling safe to speak up",
-    "power_not_shared_share": "Organisations feeling power is not shared",
-    "power_gini": "How concentrated power is",
-    "decisions_made": "Decisions made this week",
-    "decision_latency": "Weeks from proposal to decision",
-    "decision_acceptability": "How acceptable decisions are to those affected",
-    "decision_equity": "How evenly decisions suit those affected",
-    "conflicts_festering": "Conflicts left to fester",
-    "system_time": "Leaders' time given to the system",
-    "joint_value": "Value of joint work",
-    "transaction_cost": "Time lost to low trust",
-    "collaborative_orientation": "Leaders' collaborative outlook",
-}
+#: Short names of every outcome, as the dashboard shows them (from the one outcome table).
+LABELS: dict[str, str] = {k: o.words for k, o in OUTCOME_TABLE.items()}
 
-#: One sentence per practice: what the number means, for a non-specialist audience.
-MEANINGS: dict[str, str] = {
-    "safety": "How safe leaders feel to voice a different view in system meetings "
-    "(Practice 1). In the King's Fund survey, half said it was not safe enough.",
-    "relationships": "How well leaders know and trust the people behind the roles in other "
-    "organisations (Practice 2).",
-    "shared_purpose": "How far the organisations' aims point the same way (Practice 3).",
-    "power_sharing": "How much of a say each organisation feels it has in the forums it sits "
-    "in, compared with the loudest voice (Practice 4).",
-    "conflict_health": "Of the disagreements between organisations, the share brought into "
-    "the open and worked through rather than left to fester (Practice 5).",
-    "shared_decisions": "Whether forums reach decisions, whether those affected can accept "
-    "them, and whether they were at the table (Practice 6).",
-    "collaboration_index": "The average of the six practices: a single summary of how well "
-    "the system is collaborating.",
-}
+#: One sentence per practice and the index: what the number means, for a non-specialist.
+MEANINGS: dict[str, str] = {k: o.meaning for k, o in OUTCOME_TABLE.items() if o.meaning}
 
 #: The order the charts show the outcomes in: the overall index first, then the practices.
 CHART_OUTCOMES: tuple[str, ...] = ("collaboration_index", *PRACTICES)
 
-#: What each mechanism of the model is about, in plain words.
-MECHANISM_WORDS: dict[str, str] = {
-    "turnover": "leaders moving on",
-    "pressure": "pressure and budgets",
-    "contact": "who meets whom",
-    "safety": "feeling safe to speak up",
-    "purpose": "shared aims",
-    "power": "who has a say",
-    "joint_work": "doing work together",
-    "conflict": "how disagreements are handled",
-    "decisions": "how forums decide",
-    "trust": "trust",
-    "transaction_costs": "time lost to low trust",
-    "learning": "which behaviour gets copied",
-}
+
+def mechanism_words() -> dict[str, str]:
+    """What each mechanism of the weekly plan is about, in plain words (its own ``summary``,
+    so a plugin mechanism brings its words with it)."""
+    return {m.name: m.summary for m in REGISTRY.plan()}
+
 
 #: Sentence case names of the kinds, plural, for targets ("the acute trusts").
 KIND_PLURALS: dict[str, str] = {
@@ -169,7 +126,8 @@ class Explanation:
 
 def explain(cls: type) -> Explanation:
     """The plain-language explanation of a registered intervention or shock class."""
-    through = [MECHANISM_WORDS.get(m, m.replace("_", " ")) for m in cls.acts_through]
+    words = mechanism_words()
+    through = [words.get(m, m.replace("_", " ")) for m in cls.acts_through]
     effects = tuple((label(o), 1 if sign > 0 else -1) for o, sign in cls.claims)
     kinds = tuple(dict(cls.default_targets).get("kinds", ()))
     if kinds:

@@ -1,10 +1,10 @@
 """What the dashboard draws, as plain data: the network, the charts, the radar, the tiles.
 
-The functions here turn a :class:`~ics_sim.dashboard.simulation.Simulation` into small
+The functions here turn a :class:`~ics_sim.interfaces.dashboard.simulation.Simulation` into small
 JSON-ready dicts that the browser draws as SVG (see the ``.vue`` files beside this module).
 Only numbers travel each week: a step plus redraw of the default ICS takes a few
 milliseconds on the server (``benchmarks/dashboard_step.py``). The PNG export draws the same
-data with matplotlib (:mod:`ics_sim.dashboard.export`).
+data with matplotlib (:mod:`ics_sim.interfaces.dashboard.export`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from ..composition import Composition
-from ..kinds import KIND_KEYS, LABELS, Kind
-from ..outcomes import PRACTICES
-from ..palette import KIND_COLOURS, UNKNOWN_COLOUR
+from ...palette import KIND_COLOURS, UNKNOWN_COLOUR
+from ...state.outcomes import PRACTICES
+from ...system.composition import Composition
+from ...system.kinds import KIND_KEYS, LABELS, Kind
 from . import text
 from .simulation import MAIN, RUN_LABELS, TWIN, Simulation
 
@@ -94,7 +94,7 @@ class Layout:
 
 def _positions(comp: Composition, graph) -> dict[int, np.ndarray]:
     try:
-        from ..plots import network_layout
+        from ...reporting.plots import network_layout
 
         return network_layout(graph)
     except ImportError:  # pragma: no cover - plots ships with ics_sim

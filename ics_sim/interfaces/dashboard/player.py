@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ICSSimError
-from ..interventions import REGISTRY
+from ...core.errors import ICSSimError
+from ...interventions import REGISTRY
 from . import text, views
 from .simulation import MAIN, RUN_LABELS, TWIN, Simulation, System, find_system
 

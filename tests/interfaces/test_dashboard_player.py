@@ -11,8 +11,8 @@ import queue
 
 import pytest
 
-from ics_sim.dashboard.player import Frame, Player
-from ics_sim.dashboard.simulation import DEFAULT_SYSTEM
+from ics_sim.interfaces.dashboard.player import Frame, Player
+from ics_sim.interfaces.dashboard.simulation import DEFAULT_SYSTEM
 
 SYSTEMS = (DEFAULT_SYSTEM,)
 
@@ -160,7 +160,7 @@ def test_two_hundred_random_clicks_while_playing_never_break_it(page):
 
 
 def test_a_frame_that_cannot_be_drawn_keeps_the_last_picture_with_the_error(page, monkeypatch):
-    from ics_sim.dashboard import views
+    from ics_sim.interfaces.dashboard import views
 
     page.player.send("step")
     good = page.until(lambda f: f.week == 1)

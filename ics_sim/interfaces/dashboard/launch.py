@@ -1,13 +1,13 @@
 """``ics-sim dashboard [SCENARIO.yaml] [--port N] [--host 127.0.0.1] [--open] [--projector]``:
 start the workshop dashboard and print its address.
 
-The dashboard is a Solara app (:mod:`ics_sim.dashboard.app`) served on this machine. It needs
+The dashboard is a Solara app (:mod:`.app`) served on this machine. It needs
 no network at all: the browser's assets come from the ``solara-assets`` package, and Solara's
 telemetry is switched off. It listens on 127.0.0.1 (this computer only) unless ``--host``
 says otherwise.
 
-Wire it into the CLI with :func:`add_dashboard_parser`; ``python -m ics_sim.dashboard`` runs
-the same command on its own.
+Wire it into the CLI with :func:`add_dashboard_parser`;
+``python -m ics_sim.interfaces.dashboard`` runs the same command on its own.
 
 Stopping: Ctrl-C (SIGINT) or SIGTERM to this process stops the server it started, whether the
 signal came from the terminal or only to this process's id. The server runs in its own
@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ICSSimError
+from ...core.errors import ICSSimError
 
 #: The Solara app module the server runs.
-APP_MODULE = "ics_sim.dashboard.app"
+APP_MODULE = "ics_sim.interfaces.dashboard.app"
 #: Environment variable through which the scenario file reaches the app.
 SCENARIO_ENV = "ICS_SIM_DASHBOARD_SCENARIO"
 #: Environment variable that puts every session in projector mode.
@@ -122,7 +122,7 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def check_scenario(path: Path) -> Path:
     """Validate the scenario file (ICSSimError if it is not valid); its absolute path."""
-    from ..scenario import load
+    from ...scenarios.schema import load
 
     scn = load(path)
     scn.check()  # the ICS exists and the targets match
@@ -304,7 +304,7 @@ def _exit_code(code: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ics_sim.dashboard [SCENARIO.yaml] [--port N] [--host ADDRESS] [--open]``."""
+    """``python -m ics_sim.interfaces.dashboard [SCENARIO.yaml] [--port N] [--open] ...``."""
     parser = argparse.ArgumentParser(prog="ics-sim")
     sub = parser.add_subparsers(dest="command")
     add_dashboard_parser(sub)

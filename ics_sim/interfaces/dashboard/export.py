@@ -1,7 +1,7 @@
 """Downloads for the workshop write-up: a picture of the current view, and the outcomes.
 
 The PNG is drawn with matplotlib (Agg, no pyplot, so nothing is shared between sessions)
-from the same data the browser draws (:mod:`ics_sim.dashboard.views`): the network (or both
+from the same data the browser draws (:mod:`.views`): the network (or both
 networks side by side), the radar of the six practices, and the charts with the moments
 interventions started marked.
 """

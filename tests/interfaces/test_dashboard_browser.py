@@ -1,7 +1,7 @@
 """The workshop dashboard in a real browser (Chromium), as a facilitator would use it.
 
-Starts ``python -m ics_sim.dashboard`` (what ``ics-sim dashboard`` runs) on a free port of
-127.0.0.1 with telemetry off, and drives Debian's Chromium (/usr/bin/chromium) with
+Starts ``python -m ics_sim.interfaces.dashboard`` (what ``ics-sim dashboard`` runs) on a free
+port of 127.0.0.1 with telemetry off, and drives Debian's Chromium (/usr/bin/chromium) with
 Playwright. Every request the page makes is checked to stay on 127.0.0.1: the dashboard must
 work with no network at all. Never run ``playwright install``: the browser comes from apt
 (``apt-get install chromium``).
@@ -27,7 +27,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,7 +64,7 @@ def server() -> Iterator[str]:
     env.pop("ICS_SIM_DASHBOARD_SCENARIO", None)
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"ics-dashboard-{port}.log", "w+b")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ics_sim.dashboard", "--port", str(port)],
+        [sys.executable, "-m", "ics_sim.interfaces.dashboard", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -339,7 +339,7 @@ def test_exports_download_a_picture_and_the_results(session, shots):
 
 
 def test_a_real_ics_can_be_chosen(session, shots):
-    from ics_sim.dashboard.simulation import ics_systems
+    from ics_sim.interfaces.dashboard.simulation import ics_systems
 
     icss = ics_systems()
     if not icss:

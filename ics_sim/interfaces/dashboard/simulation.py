@@ -24,12 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..composition import Composition
-from ..errors import ICSSimError
-from ..interventions import INTERVENTIONS, REGISTRY, SHOCKS, create
-from ..model import ICSModel, resolve_composition
-from ..outcomes import OUTCOMES
-from ..scenario import Scenario, load
+from ...core.errors import ICSSimError
+from ...interventions import INTERVENTIONS, REGISTRY, SHOCKS, create
+from ...scenarios.schema import Scenario, load
+from ...sim.model import ICSModel, resolve_composition
+from ...state.outcomes import OUTCOMES
+from ...system.composition import Composition
 from . import text
 
 #: Weeks a real ICS runs for before the dashboard pauses (five years), as in scenario files.
@@ -37,7 +37,7 @@ DEFAULT_HORIZON = 260
 DEFAULT_SEED = 1
 
 #: The repository's scenario folder (present in a source checkout).
-REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+REPO_SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,12 +136,10 @@ def scenario_systems(extra: Path | None = None, folder: Path | None = None) -> l
 
 @functools.lru_cache(maxsize=1)
 def _ics_table() -> pd.DataFrame | None:
-    try:
-        from .. import england
+    """England's ICSs, read from the data shipped in the package (a broken install raises)."""
+    from ...system import england
 
-        return england.list_icss()
-    except (ImportError, OSError, ICSSimError, ValueError, KeyError):
-        return None
+    return england.list_icss()
 
 
 def ics_systems() -> list[System]:

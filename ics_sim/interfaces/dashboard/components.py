@@ -2,7 +2,7 @@
 
 Everything that moves with the week (headline, tiles, network, charts, radar) is one Vue
 template, ``view.vue``, that draws SVG in the browser from one frame (see
-:mod:`ics_sim.dashboard.player`); hovering is handled in the browser, so it is instant.
+:mod:`ics_sim.interfaces.dashboard.player`); hovering is handled in the browser, so it is instant.
 Everything else is built from Solara and Vuetify components.
 """
 
@@ -32,7 +32,7 @@ def View(
     event_screen: Callable[[Any], None] | None = None,
 ):
     """Everything that moves with the week, drawn in one Vue component from one frame (see
-    :func:`ics_sim.dashboard.player.view_data`): headline, tiles, network(s), charts, radar.
+    :func:`.player.view_data`): headline, tiles, network(s), charts, radar.
 
     One component, so the whole view changes in one browser update; it tells the server
     which frame it shows (``drawn``), which organisation was clicked (``select``) and how

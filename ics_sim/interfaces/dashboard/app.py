@@ -1,11 +1,11 @@
 """The workshop dashboard: ``ics-sim dashboard`` serves this module with Solara.
 
-Every browser session gets its own :class:`~ics_sim.dashboard.player.Player` (created inside
+Every browser session gets its own :class:`.player.Player` (created inside
 the ``Dashboard`` component with ``solara.use_memo``, never at module level), so twenty
 participants on one server each drive their own model. The player's thread is the only one
 that moves the model; the page sends it clicks and draws the frames it publishes.
 
-Run it directly with ``solara run ics_sim.dashboard.app`` (set
+Run it directly with ``solara run ics_sim.interfaces.dashboard.app`` (set
 ``SOLARA_TELEMETRY_MIXPANEL_ENABLE=false``); ``ics-sim dashboard`` does that for you.
 """
 
@@ -23,10 +23,10 @@ import reacton.ipyvuetify as rv
 import solara
 from solara.lab import theme
 
-from ics_sim.dashboard import components as c
-from ics_sim.dashboard import export, text
-from ics_sim.dashboard.player import BOUNDARY_NOTE, SPEEDS, Frame, Player
-from ics_sim.dashboard.simulation import System, catalogue, find_system
+from ics_sim.interfaces.dashboard import components as c
+from ics_sim.interfaces.dashboard import export, text
+from ics_sim.interfaces.dashboard.player import BOUNDARY_NOTE, SPEEDS, Frame, Player
+from ics_sim.interfaces.dashboard.simulation import System, catalogue, find_system
 from ics_sim.interventions import INTERVENTIONS, SHOCKS
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ pytest.importorskip("solara", reason="pip install 'ics-sim[dashboard]'")
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -31,7 +31,7 @@ def _start() -> tuple[subprocess.Popen, list]:
     """The launcher, once it says it is ready, and the processes it started."""
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ics_sim.dashboard", "--port", str(_free_port())],
+        [sys.executable, "-m", "ics_sim.interfaces.dashboard", "--port", str(_free_port())],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,5 +1,0 @@
-"""``python -m ics_sim.dashboard``: the ``ics-sim dashboard`` command on its own."""
-
-from .launch import main
-
-raise SystemExit(main())
