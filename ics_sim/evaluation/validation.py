@@ -273,6 +273,23 @@ INERT_REASONS: dict[str, tuple[str, str]] = {
         "acts only through an agreed shared purpose (the `purpose_clarity` lever), which the "
         "baseline has not",
     ),
+    "initial_familiarity": (
+        "intended",
+        "an initial value: the warm-up is there to wash initial values out (Monks et al. 2019)",
+    ),
+    "financial_weight": (
+        "intended",
+        "acts through a budget below its usual level, which only a financial squeeze brings",
+    ),
+    "power_rate": (
+        "intended",
+        "power moves only when resources or structures change (a squeeze, a provider "
+        "collaborative); in the baseline it stays near its base",
+    ),
+    "resource_power_exponent": (
+        "intended",
+        "as `power_rate`: budgets stay near their usual level in the baseline",
+    ),
     "confidence_bound": (
         "intended",
         "at its default of 1 every partner is listened to; bounded confidence is an option",
@@ -357,12 +374,13 @@ def inert_table(effects: pd.DataFrame) -> pd.DataFrame:
         largest = float(abs(worst["scaled"]))
         if largest >= INERT_SHARE:
             continue
+        outcome = worst["outcome"] if largest > 0 else "none (exactly 0 on every outcome)"
         status, reason = INERT_REASONS.get(name, ("next", UNEXAMINED))
         rows.append(
             {
                 "parameter": name,
                 "largest": largest,
-                "outcome": worst["outcome"],
+                "outcome": outcome,
                 "status": status,
                 "reason": reason,
             }

@@ -23,6 +23,7 @@ def test_local_effects_name_an_inert_and_a_strong_parameter(monkeypatch):
     inert = v.inert_table(eff)
     assert inert["parameter"].tolist() == ["purpose_selectivity"]
     assert inert["status"].iloc[0] == "intended"
+    assert inert["outcome"].iloc[0].startswith("none")
     sens = v.local_sensitivity(3, 60, eff)
     assert sens["parameter"].tolist()[0] == "turnover_hazard"
     assert list(sens.columns) == ["parameter", "effect", "lo", "hi"]
