@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..core.outcome_table import OUTCOMES
 from ..scenarios.schema import from_dict
 from ..sim.engine import all_params
 from ..sim.runner import run_scenario
@@ -233,13 +234,73 @@ def patterns_table(reps: int, weeks: int) -> tuple[pd.DataFrame, float]:
 
 
 #: Parameters of the initial state's noise and the warm-up, left out of local sensitivity.
-NOT_SCREENED = frozenset({"warmup_weeks", "trait_noise", "aim_noise"})
+NOT_SCREENED = frozenset(
+    {"warmup_weeks", "trait_noise", "aim_noise", "legacy_noise", "trust_noise", "familiarity_noise"}
+)
+
+#: A parameter is inert at its defaults when moving it by 10% of its range either side moves
+#: no outcome by more than this share of the outcome's spread between baseline replicates.
+INERT_SHARE = 0.1
+
+#: Why a parameter is (nearly) inert at the defaults, where that is known: ``intended`` when
+#: the mechanism means it to act only in some settings, ``next`` when it is left for the next
+#: increment of the revision of the mechanisms (issue 13).
+INERT_REASONS: dict[str, tuple[str, str]] = {
+    "compromise_step": (
+        "next",
+        "acts only on a failed vote, and at the defaults votes almost never fail",
+    ),
+    "compromise_cost": (
+        "next",
+        "acts only on a failed vote, and at the defaults votes almost never fail",
+    ),
+    "min_value": (
+        "next",
+        "acts only on a failed vote, and at the defaults votes almost never fail",
+    ),
+    "proposal_value_min": (
+        "next",
+        "a proposal's value matters only once failed votes wear it down to `min_value`",
+    ),
+    "strong_hand": (
+        "next",
+        "acts only on a proposal still failing after `patience` weeks, which almost never "
+        "happens at the defaults",
+    ),
+    "patience": ("next", "as `strong_hand`: few proposals are still live after 26 weeks"),
+    "purpose_selectivity": (
+        "intended",
+        "acts only through an agreed shared purpose (the `purpose_clarity` lever), which the "
+        "baseline has not",
+    ),
+    "initial_familiarity": (
+        "intended",
+        "an initial value: the warm-up is there to wash initial values out (Monks et al. 2019)",
+    ),
+    "financial_weight": (
+        "intended",
+        "acts through a budget below its usual level, which only a financial squeeze brings",
+    ),
+    "power_rate": (
+        "intended",
+        "power moves only when resources or structures change (a squeeze, a provider "
+        "collaborative); in the baseline it stays near its base",
+    ),
+    "resource_power_exponent": (
+        "intended",
+        "as `power_rate`: budgets stay near their usual level in the baseline",
+    ),
+    "confidence_bound": (
+        "intended",
+        "at its default of 1 every partner is listened to; bounded confidence is an option",
+    ),
+}
 
 
-def local_sensitivity(reps: int, weeks: int) -> pd.DataFrame:
-    """Each parameter moved 10% of its range either side of its default: the paired effect on
-    the collaboration index per 10% of range, with its 95% CI; largest effect first."""
-    rows = []
+UNEXAMINED = "not yet examined: left for the next increment"
+
+
+def _screened():
     for p in all_params():
         if p.name in NOT_SCREENED or p.hi == p.lo:
             continue
@@ -248,19 +309,83 @@ def local_sensitivity(reps: int, weeks: int) -> pd.DataFrame:
         lo = max(p.lo, p.default - step)
         if p.integer:
             hi, lo = round(hi), round(lo)
-        if hi == lo:
-            continue
+        if hi != lo:
+            yield p, lo, hi
+
+
+def local_effects(reps: int, weeks: int) -> pd.DataFrame:
+    """Each parameter moved 10% of its range either side of its default: the paired effect on
+    every outcome (mean of the last 52 weeks) per 10% of range, with its 95% CI.
+
+    Columns: parameter, outcome, effect, lo, hi, sd (the outcome's spread between baseline
+    replicates: the sd over seeds of its last-52-week mean) and scaled (effect / sd).
+    """
+    base = run_scenario(from_dict(_scn("Baseline")), replicates=reps, weeks=weeks)
+    last = base["week"].max()
+    sd = base[base["week"] > last - 52].groupby("seed")[list(OUTCOMES)].mean().std(ddof=1)
+    rows = []
+    for p, lo, hi in _screened():
         up = run_scenario(
             from_dict(_scn("up", parameters={p.name: hi})), replicates=reps, weeks=weeks
         )
         down = run_scenario(
             from_dict(_scn("down", parameters={p.name: lo})), replicates=reps, weeks=weeks
         )
-        d = paired(down, up, "collaboration_index") / ((hi - lo) / (p.hi - p.lo) / 0.1)
-        m, a, b = ci(d)
-        rows.append({"parameter": p.name, "effect": m, "lo": a, "hi": b})
-    rows.sort(key=lambda r: -abs(r["effect"]))
-    return pd.DataFrame(rows, columns=["parameter", "effect", "lo", "hi"])
+        per = (hi - lo) / (p.hi - p.lo) / 0.1
+        for k in OUTCOMES:
+            m, a, b = ci(paired(down, up, k) / per)
+            spread = float(sd[k])
+            scaled = m / spread if spread > 0 else (0.0 if m == 0 else np.inf)
+            rows.append(
+                {
+                    "parameter": p.name,
+                    "outcome": k,
+                    "effect": m,
+                    "lo": a,
+                    "hi": b,
+                    "sd": spread,
+                    "scaled": scaled,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["parameter", "outcome", "effect", "lo", "hi", "sd", "scaled"]
+    )
+
+
+def local_sensitivity(reps: int, weeks: int, effects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The effect on the collaboration index of each parameter (from :func:`local_effects`,
+    computed if not given) per 10% of range, with its 95% CI; largest effect first."""
+    eff = local_effects(reps, weeks) if effects is None else effects
+    table = eff[eff["outcome"] == "collaboration_index"][["parameter", "effect", "lo", "hi"]]
+    order = table["effect"].abs().sort_values(ascending=False, kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+
+
+def inert_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """Parameters whose largest effect on any outcome is below ``INERT_SHARE`` of that
+    outcome's spread between replicates, with the outcome it moves most and why, if known.
+
+    Columns: parameter, largest (|scaled effect|), outcome, status (``intended`` or
+    ``next``), reason.
+    """
+    rows = []
+    for name, g in effects.groupby("parameter", sort=False):
+        worst = g.loc[g["scaled"].abs().idxmax()]
+        largest = float(abs(worst["scaled"]))
+        if largest >= INERT_SHARE:
+            continue
+        outcome = worst["outcome"] if largest > 0 else "none (exactly 0 on every outcome)"
+        status, reason = INERT_REASONS.get(name, ("next", UNEXAMINED))
+        rows.append(
+            {
+                "parameter": name,
+                "largest": largest,
+                "outcome": outcome,
+                "status": status,
+                "reason": reason,
+            }
+        )
+    return pd.DataFrame(rows, columns=["parameter", "largest", "outcome", "status", "reason"])
 
 
 def replicate_halfwidths(base: pd.DataFrame) -> tuple[float, pd.DataFrame]:

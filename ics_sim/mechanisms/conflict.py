@@ -11,14 +11,18 @@ trust. The absence of conflicts can be more worrying than their presence".
 Conflicts live on pairs of organisations in contact. Each week, for a pair that meets or works
 together and has none::
 
-    P(arise)   = conflict_rate * (mean pressure of the pair + 2 * mean |aim difference|)
+    P(arise)   = conflict_rate * (mean pressure of the pair
+                                  + difference_weight * mean |aim difference|)
     P(surface) = surface_rate * safety * (1 + conflict_skill)      per side, when they meet
-    P(resolve) = resolve_rate * (0.5 + 0.5 * trust) * (1 + conflict_skill)   once surfaced
+    P(resolve) = resolve_rate * (distrust_resolve + (1 - distrust_resolve) * trust)
+                 * (1 + conflict_skill)                            once surfaced
     P(damage)  = damage_rate * (1 - safety)                        per week while surfaced
 
 A latent conflict is a breach of ``fester_breach`` every week on both ties (it erodes trust
 unseen); a resolution is ``resolution_evidence`` good experiences for both (handled well,
-conflict builds trust); damaging handling is a breach. Unsafe systems look calm but fester.
+conflict builds trust); damaging handling is ``damage_breach`` breaches. Unsafe systems look
+calm but fester. Conflict health counts surfaced conflicts and those resolved in about the
+last ``conflict_memory`` weeks (exponential smoothing) against all.
 """
 
 from __future__ import annotations
@@ -105,6 +109,44 @@ class Conflict(Mechanism):
             "Weekly chance a latent conflict fades by itself.",
             "assumption",
         ),
+        Param(
+            "difference_weight",
+            2.0,
+            0.0,
+            10.0,
+            "per aim distance",
+            "Weight of the difference in aims against scarcity in the chance of conflict.",
+            "Practice 3 (different 'thought worlds'); Practice 5 ('scarcity of resources'); "
+            "assumption (size)",
+        ),
+        Param(
+            "distrust_resolve",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Chance of resolving a surfaced conflict between wholly distrusting partners, "
+            "relative to fully trusting ones.",
+            "Practice 5: 'resolving them quickly and fairly'; assumption (size)",
+        ),
+        Param(
+            "damage_breach",
+            1.0,
+            0.0,
+            5.0,
+            "events",
+            "Breaches from a surfaced conflict handled damagingly.",
+            "Practice 5: candour 'can be damaging ... unless done well'",
+        ),
+        Param(
+            "conflict_memory",
+            13.0,
+            1.0,
+            104.0,
+            "weeks",
+            "Time constant over which resolved conflicts count toward conflict health (a quarter).",
+            "assumption (an observation choice)",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -123,7 +165,11 @@ class Conflict(Mechanism):
         safety_src, safety_dst = s.safety[:, src], s.safety[:, dst]
         scarcity = 0.5 * (s.pressure[:, src] + s.pressure[:, dst])
         differ = aim_gap(s, t)
-        arise = (c == NONE) & meet & (u_arise < p.conflict_rate * (scarcity + 2.0 * differ))
+        arise = (
+            (c == NONE)
+            & meet
+            & (u_arise < p.conflict_rate * (scarcity + p.difference_weight * differ))
+        )
         # Surface: either side can name it when they meet.
         p_surface = p.surface_rate * safety_src
         if coached:
@@ -132,7 +178,8 @@ class Conflict(Mechanism):
         named = named | named[:, rev]
         # Resolve or damage surfaced conflicts.
         pair_trust = 0.5 * (s.trust + s.trust[:, rev])
-        p_resolve = p.resolve_rate * (0.5 + 0.5 * pair_trust)
+        q = p.distrust_resolve
+        p_resolve = p.resolve_rate * (q + (1.0 - q) * pair_trust)
         p_damage = p.damage_rate * (1.0 - np.minimum(safety_src, safety_dst))
         if coached:
             skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
@@ -142,7 +189,7 @@ class Conflict(Mechanism):
         damaged = surfaced & ~resolved & (u_damage < p_damage)
         faded = was_latent & ~named & (u_fade < p.fade_rate)
         latent = was_latent & ~named & ~faded
-        s.bad += p.fester_breach * latent + damaged
+        s.bad += p.fester_breach * latent + p.damage_breach * damaged
         s.good += p.resolution_evidence * resolved
         new = c.copy()
         new[arise] = LATENT
@@ -150,15 +197,20 @@ class Conflict(Mechanism):
         new[resolved | faded] = NONE
         s.conflict = new
         counts = (resolved, new == SURFACED, new == LATENT)
-        _health(s.tally, "", *(row_sum(x) / 2.0 for x in counts))
+        memory = p.conflict_memory
+        _health(s.tally, "", memory, *(row_sum(x) / 2.0 for x in counts))
         if t.n_ics > 1:
-            _health(s.tally, "_by_ics", *(count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts))
+            by_ics = (count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts)
+            _health(s.tally, "_by_ics", memory, *by_ics)
 
 
-def _health(tally, suffix: str, n_res: np.ndarray, n_surf: np.ndarray, n_fest: np.ndarray) -> None:
-    """Conflict health from this week's counts (pairs), with resolutions smoothed."""
+def _health(
+    tally, suffix: str, memory: float, n_res: np.ndarray, n_surf: np.ndarray, n_fest: np.ndarray
+) -> None:
+    """Conflict health from this week's counts (pairs), with resolutions smoothed over
+    ``memory`` weeks."""
     ema = tally.get("resolved_recent" + suffix, np.zeros(n_res.shape))
-    ema = (1.0 - 1.0 / 13.0) * ema + n_res
+    ema = (1.0 - 1.0 / memory) * ema + n_res
     tally["resolved_recent" + suffix] = ema
     good = n_surf + ema
     total = good + n_fest

@@ -12,13 +12,18 @@ agreeing with one another" (groupthink). Choi and Robertson (2014): decision rul
 supermajority, consensus) and outcomes success, acceptability and equity.
 
 Each forum has one proposal on its agenda. When none is live, a member tables one at its own
-aims (members table in proportion to voice); each member is affected with probability
-``affected_share``. At each meeting:
+aims plus ``proposal_noise * N(0, 1)`` on each dimension (members table in proportion to
+voice), of value uniform in [``proposal_value_min``, 1]; each member is affected with
+probability ``affected_share``. At each meeting:
 
 1. Members present with authority (the leader, or a deputy with delegated authority) vote.
    A member accepts when ``1 - mean|aim - proposal| >= 1 - tolerance``, with tolerance rising
-   with its trust in the proposer and its orientation ("for the greater good"). Dissent is
-   voiced with probability = safety; unvoiced dissent counts as support (groupthink) and
+   with its trust in the proposer and its orientation ("for the greater good")::
+
+       tolerance = accept_tolerance + trust_tolerance * trust
+                   + orientation_tolerance * (orientation - 0.5)
+
+   Dissent is voiced with probability = safety; unvoiced dissent counts as support (groupthink) and
    starts a latent conflict with the proposer.
 2. If an affected member is present only through a deputy without authority, the decision is
    deferred with probability equal to the share of such members.
@@ -33,6 +38,8 @@ aims (members table in proportion to voice); each member is affected with probab
    proposer for affected members left out ("the next room") or overruled by a strong hand.
 
 A decision-making matrix brings the affected members to the table and stops re-opening.
+Latency, acceptability, equity, inclusion and throughput are smoothed over the weeks with
+decisions, with weight ``decision_smoothing`` on the newest.
 """
 
 from __future__ import annotations
@@ -43,8 +50,6 @@ from ..core.params import Param
 from ..state.levers import Levers
 from ..state.variables import State, by_dim, mean_abs_gap, row_sum, segment_sum
 from .base import Mechanism
-
-EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
 
 
 class Decisions(Mechanism):
@@ -196,6 +201,45 @@ class Decisions(Mechanism):
             "Breaches toward the proposer from an affected member left out or overruled.",
             "Practice 6: 'made in the next room'",
         ),
+        Param(
+            "proposal_noise",
+            0.05,
+            0.0,
+            0.5,
+            "aim distance (sd)",
+            "How far a tabled proposal strays from its proposer's own aims.",
+            "assumption",
+        ),
+        Param(
+            "orientation_tolerance",
+            0.2,
+            0.0,
+            1.0,
+            "aim distance",
+            "Extra distance a fully collaborative member accepts, against a neutral one "
+            "(half as much less for a wholly self-interested one).",
+            "Practice 1: 'we're okay to change that because we can see it's for the greater "
+            "good'; Lessons factor 4 ('How can I help?'); assumption (size)",
+        ),
+        Param(
+            "proposal_value_min",
+            0.5,
+            0.0,
+            1.0,
+            "value",
+            "Lowest value of a newly tabled proposal (values are uniform up to 1).",
+            "assumption",
+        ),
+        Param(
+            "decision_smoothing",
+            0.1,
+            0.001,
+            1.0,
+            "weight",
+            "Weight of the newest week's decisions in the smoothed decision measures "
+            "(latency, acceptability, equity, inclusion, throughput).",
+            "assumption (an observation choice: about ten weeks with decisions)",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -243,9 +287,10 @@ class Decisions(Mechanism):
         chair = np.minimum.reduceat(first, self.starts, axis=1)
         s.prop_chair = np.where(table, chair, s.prop_chair)
         chair_org = mo[s.prop_chair]  # (R, F)
-        pos = np.clip(s.aims[np.arange(R)[:, None], chair_org] + 0.05 * noise, 0.0, 1.0)
+        pos = np.clip(s.aims[np.arange(R)[:, None], chair_org] + p.proposal_noise * noise, 0.0, 1.0)
         s.prop_pos = np.where(table[..., None], pos, s.prop_pos)
-        s.prop_value = np.where(table, 0.5 + 0.5 * u_value, s.prop_value)
+        lo = p.proposal_value_min
+        s.prop_value = np.where(table, lo + (1.0 - lo) * u_value, s.prop_value)
         new_aff = (u_aff < p.affected_share) | (np.arange(M) == s.prop_chair[:, mf])
         s.affected = np.where(table[:, mf], new_aff, s.affected)
         s.prop_age = np.where(table, 0.0, s.prop_age)
@@ -267,7 +312,7 @@ class Decisions(Mechanism):
         tol = (
             p.accept_tolerance
             + p.trust_tolerance * trust_chair
-            + 0.2 * (s.orientation[:, mo] - 0.5)
+            + p.orientation_tolerance * (s.orientation[:, mo] - 0.5)
         )
         accepts = (fit >= 1.0 - tol) | is_chair_m
         voiced = u_voice < s.safety[:, mo]
@@ -337,21 +382,23 @@ class Decisions(Mechanism):
         t = self.topo
         measures = (final, consider, s.prop_age * final, accept * final)
         measures += (np.clip(1 - 2 * spread, 0, 1) * final, inclusion * final)
-        _smooth_decisions(s.tally, "", *(row_sum(x) for x in measures))
+        ema = self.p.decision_smoothing
+        _smooth_decisions(s.tally, "", ema, *(row_sum(x) for x in measures))
         if t.n_ics > 1:
             by_ics = (segment_sum(x * 1.0, t.forum_ics, t.n_ics) for x in measures)
-            _smooth_decisions(s.tally, "_by_ics", *by_ics)
+            _smooth_decisions(s.tally, "_by_ics", ema, *by_ics)
 
 
-def _smooth_decisions(t, suffix, n_final, n_cons, age, accept, equity, inclusion) -> None:
-    """Update the smoothed measures named ``<measure><suffix>`` from this week's sums."""
+def _smooth_decisions(t, suffix, ema, n_final, n_cons, age, accept, equity, inclusion) -> None:
+    """Update the smoothed measures named ``<measure><suffix>`` from this week's sums
+    (exponential smoothing with weight ``ema`` on the newest week)."""
     t["decisions_made" + suffix] = n_final
     has = n_final > 0
     denom = np.maximum(n_final, 1.0)
 
     def smooth(name: str, value: np.ndarray, start: float, when: np.ndarray) -> None:
         old = t.get(name + suffix, np.full(value.shape, start))
-        t[name + suffix] = np.where(when, (1 - EMA) * old + EMA * value, old)
+        t[name + suffix] = np.where(when, (1 - ema) * old + ema * value, old)
 
     smooth("decision_latency", age / denom, 0.0, has)
     smooth("decision_acceptability", accept / denom, 0.5, has)

@@ -23,8 +23,11 @@ so collaborating on everything spreads it thin. Each side helps with probability
 ``orientation + (1 - orientation) * logistic(coop_steepness * (reciprocity * shadow * benefit
 - cost))``:
 direct reciprocity pays only when P(meet again) > c/b (Nowak 2006). A project succeeds with
-probability advantage x min quality x share helping x knowledge sharing (safety) x aim
-alignment. A success is a good experience for both (small wins feed trust); a partner who did
+probability advantage x min quality x share helping x knowledge sharing x aim alignment,
+where knowledge sharing is ``unsafe_sharing + (1 - unsafe_sharing) * min safety`` of the pair.
+An agreed purpose sets a bar of ``purpose_selectivity * purpose_clarity`` on the advantage of
+new projects (or the bar of selective collaboration, whichever is higher). A success is a good
+experience for both (small wins feed trust); a partner who did
 not help while the other did is a breach. What helping is worth to a leader this week,
 ``reciprocity * shadow * benefit - cost`` averaged over its projects (the donation game with
 direct reciprocity), feeds the learning mechanism.
@@ -167,6 +170,27 @@ class JointWork(Mechanism):
             "Budget a successful project returns to each side, per unit of value.",
             "assumption (ICS core purpose: 'enhance productivity and value for money')",
         ),
+        Param(
+            "purpose_selectivity",
+            0.3,
+            0.0,
+            1.0,
+            "advantage",
+            "Advantage a project must offer per unit of an agreed purpose's clarity "
+            "(an agreed purpose turns down joint work that serves it poorly).",
+            "Practice, Where next: 'ensuring there is an agreed shared purpose aligned to a "
+            "clear vision'; assumption (size)",
+        ),
+        Param(
+            "unsafe_sharing",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of knowledge still shared in a project between wholly unsafe partners.",
+            "Practice 3: 'low-trust environments will lead to minimal knowledge-sharing'; "
+            "assumption (size)",
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -181,7 +205,7 @@ class JointWork(Mechanism):
         u, _, v = t.pair(draws)
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
         s.joint = (u < rate) & wants & wants[:, rev]
-        bar = np.maximum(lv.selectivity, 0.3 * lv.purpose_clarity)
+        bar = np.maximum(lv.selectivity, p.purpose_selectivity * lv.purpose_clarity)
         if bar.any():  # advantage >= 0 always clears a zero bar
             s.joint &= (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
         projects = segment_sum(s.joint.astype(float), src, s.n)
@@ -194,7 +218,9 @@ class JointWork(Mechanism):
         helps = s.joint & (u_help < p_help)
         helped = helps[:, rev]  # the partner helped
         both_help = 0.5 * (helps.astype(float) + helped)
-        share_safe = 0.5 + 0.5 * np.minimum(s.safety[:, src], s.safety[:, dst])
+        share_safe = p.unsafe_sharing + (1.0 - p.unsafe_sharing) * np.minimum(
+            s.safety[:, src], s.safety[:, dst]
+        )
         aligned = 1.0 - aim_gap(s, t)
         value = (
             s.advantage

@@ -13,15 +13,19 @@ orientation, and falls with pressure. A forum's power-sharing level is its membe
 weighted by their power (it is the powerful who must share), plus any agreed equalisation (a
 rotating chair, "equal-size dots"). Voice in a forum blends power-weighted and equal shares::
 
-    sharing_i = clip(trait_i + security_weight * ((min(tenure, 5y)/5y - 0.5)
+    sharing_i = clip(trait_i + security_weight * ((min(tenure, T)/T - 0.5)
                      + (resources/base - 1) - (pressure - 0.5) + (orientation - 0.5)), 0, 1)
     rho_f     = clip(sum_m power_m sharing_m / sum_m power_m + equalisation_f, 0, 1)
     voice_m   = (1 - rho_f) * power_m^alpha / mean_f(power^alpha) + rho_f    (equal share = 1)
 
 Each organisation perceives power as shared in proportion to the size of its dot against the
 biggest in the room ("equal-size dots"): its voice over the largest voice in the forum,
-smoothed over the meetings it attends. Power itself drifts toward its
-base, scaled by resources and by shocks such as a provider collaborative that concentrates it.
+smoothed over the meetings it attends. ``T`` is ``secure_tenure``. Power itself drifts toward
+its base, scaled by resources and by shocks such as a provider collaborative that concentrates
+it; the power floor of 0.001 is a numerical guard (voice divides by power)::
+
+    power += power_rate * (base_power * (resources/base)^resource_power_exponent
+                           * power_factor - power)
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ from ..core.params import Param
 from ..state.levers import Levers
 from ..state.variables import State, segment_sum
 from .base import Mechanism
+
+
+def root(x: np.ndarray, exponent: float) -> np.ndarray:
+    """``x ** exponent``, computed as ``np.sqrt`` at 0.5 (the default, bit for bit as before)."""
+    return np.sqrt(x) if exponent == 0.5 else x**exponent
 
 
 class Power(Mechanism):
@@ -93,6 +102,27 @@ class Power(Mechanism):
             "Speed at which power follows resources and structural change.",
             "assumption",
         ),
+        Param(
+            "secure_tenure",
+            260.0,
+            1.0,
+            1040.0,
+            "weeks",
+            "Tenure after which a leader is fully secure in post (security rises linearly "
+            "to it; five years).",
+            "Practice 4: sharing power depends on 'where they are in their own career "
+            "trajectory'; assumption (size)",
+        ),
+        Param(
+            "resource_power_exponent",
+            0.5,
+            0.0,
+            2.0,
+            "exponent",
+            "How steeply power follows resources against their usual level (0.5: square root).",
+            "Practice 4: sharing power depends on 'the availability of resources'; "
+            "assumption (size)",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -103,7 +133,7 @@ class Power(Mechanism):
 
     def voice(self, s: State, lv: Levers) -> None:
         p, t = self.p, self.topo
-        tenure = np.minimum(s.tenure, 260.0) / 260.0
+        tenure = np.minimum(s.tenure, p.secure_tenure) / p.secure_tenure
         security = (
             (tenure - 0.5)
             + (s.resources / s.base_resources - 1.0)
@@ -140,7 +170,8 @@ class Power(Mechanism):
 
     def step(self, s: State, lv: Levers, week: int) -> None:
         p, t = self.p, self.topo
-        target = s.base_power * np.sqrt(s.resources / s.base_resources) * lv.power_factor
+        target = s.base_power * root(s.resources / s.base_resources, p.resource_power_exponent)
+        target = target * lv.power_factor
         s.power = np.clip(s.power + p.power_rate * (target - s.power), 0.001, 1.0)
         self.voice(s, lv)
         felt = np.where(s.present, self.felt(s), 0.0)

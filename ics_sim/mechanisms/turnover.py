@@ -10,9 +10,10 @@ personal familiarity; organisational trust partly remains".
 Each week a leader leaves with hazard ``turnover_hazard * (1 + pressure_hazard * pressure)``
 (times any shock's factor); the hazard is kept in the state, where joint work reads it as the
 shadow of the future. The successor starts with tenure 0, a fresh collaborative
-orientation drawn for the kind, familiarity on every tie in and out reduced to the share the
-succession plan hands on, and trust moved part way back to the organisational trust the tie
-started from (the personal part of trust leaves with the leader)::
+orientation drawn for the kind (its mean times ``1 + successor_noise * N(0, 1)``), familiarity
+on every tie in and out reduced to the share the succession plan hands on, and trust moved
+part way back to the organisational trust the tie started from (the personal part of trust
+leaves with the leader)::
 
     familiarity *= succession
     trust       += personal_trust_share * (1 - succession) * (trust_base - trust)
@@ -83,6 +84,15 @@ class Turnover(Mechanism):
             "Share of familiarity handed on to a successor without succession planning.",
             "Miller: succession planning is 'rarely done'",
         ),
+        Param(
+            "successor_noise",
+            0.1,
+            0.0,
+            0.5,
+            "relative sd",
+            "Spread of a successor's collaborative orientation around its kind's mean.",
+            "assumption",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -95,7 +105,7 @@ class Turnover(Mechanism):
         hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * s.pressure) * lv.hazard_factor
         s.hazard = hazard
         u = self.rng.random(s.n)
-        fresh = self.kind_orientation[s.kind] * (1.0 + 0.1 * self.rng.normal(s.n))
+        fresh = self.kind_orientation[s.kind] * (1.0 + p.successor_noise * self.rng.normal(s.n))
         leaves = u < hazard
         if not leaves.any():
             return

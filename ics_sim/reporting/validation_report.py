@@ -68,7 +68,9 @@ def validate(
     _patterns(rep, *v.patterns_table(reps, weeks))
     say("sensitivity")
     s_reps, s_weeks = max(4, reps // 3), min(weeks, 156)
-    _sensitivity(rep, v.local_sensitivity(s_reps, s_weeks), s_reps, s_weeks, sobol)
+    effects = v.local_effects(s_reps, s_weeks)
+    _sensitivity(rep, v.local_sensitivity(s_reps, s_weeks, effects), s_reps, s_weeks, sobol)
+    _inert(rep, v.inert_table(effects), effects)
     _replicates(rep, base)
     rep.add("", f"_Generated in {time.perf_counter() - t0:.0f} s._")
     (out / "validation.md").write_text("\n".join(rep.lines) + "\n")
@@ -221,6 +223,29 @@ def _sensitivity(
         for row in found.itertuples(index=False):
             rep.add("| " + " | ".join(map(str, row)) + " |")
         rep.add("")
+
+
+def _inert(rep: Report, table: pd.DataFrame, effects: pd.DataFrame) -> None:
+    n = effects["parameter"].nunique()
+    rep.add(
+        "### Inert parameters",
+        "",
+        f"The same runs, read on every outcome: a parameter is inert at the defaults when "
+        f"moving it by 10% of its range moves no outcome by more than {v.INERT_SHARE:g} of "
+        "that outcome's spread between baseline replicates (the sd over seeds of its "
+        "last-52-week mean). `largest` is its biggest such effect, in those units, and "
+        "`outcome` the outcome it moves most. `intended`: the mechanism means it to act only "
+        "in some settings; `next`: left for the next increment of the revision of the "
+        f"mechanisms. {len(table)} of the {n} parameters screened are inert; "
+        f"{', '.join(f'`{x}`' for x in sorted(v.NOT_SCREENED))} (the initial state's spread "
+        "and the warm-up) are not screened.",
+        "",
+        "| parameter | largest | outcome | status | why |",
+        "|---|---|---|---|---|",
+    )
+    for r in table.itertuples(index=False):
+        rep.add(f"| {r.parameter} | {r.largest:.3f} | {r.outcome} | {r.status} | {r.reason} |")
+    rep.add("")
 
 
 def _replicates(rep: Report, base: pd.DataFrame) -> None:

@@ -86,7 +86,66 @@ INIT_PARAMS = (
         "How much legacy mistrust lowers initial trust below the truster's propensity.",
         "Practice 2: 'in some cases, past experiences mean there is a legacy of mistrust'",
     ),
+    Param(
+        "legacy_noise",
+        0.1,
+        0.0,
+        0.5,
+        "sd",
+        "Spread of a tie's initial legacy of mistrust around its pair of kinds' value.",
+        "assumption",
+    ),
+    Param(
+        "trust_noise",
+        0.05,
+        0.0,
+        0.5,
+        "sd",
+        "Spread of a tie's initial trust around the truster's propensity (less legacy).",
+        "assumption",
+    ),
+    Param(
+        "familiarity_noise",
+        0.3,
+        0.0,
+        1.0,
+        "relative sd",
+        "Spread of initial familiarity around its mean, relative to the mean.",
+        "assumption",
+    ),
+    Param(
+        "advantage_base",
+        0.5,
+        0.0,
+        1.0,
+        "advantage",
+        "Highest potential collaborative advantage of a pair of organisations of one kind.",
+        "Huxham and Vangen 2005 (in Practice, Introduction); assumption (size)",
+    ),
+    Param(
+        "cross_kind_advantage",
+        0.3,
+        0.0,
+        1.0,
+        "advantage",
+        "Extra potential advantage of a pair of different kinds (different capabilities).",
+        "Practice, Introduction: 'something ... that any one of the participating "
+        "organisations cannot achieve if acting alone' (Huxham and Vangen 2005)",
+    ),
+    Param(
+        "cross_sector_advantage",
+        0.2,
+        0.0,
+        1.0,
+        "advantage",
+        "Extra potential advantage of a pair from different sectors (NHS, council, VCSE).",
+        "Practice, Introduction (Huxham and Vangen 2005); assumption (size)",
+    ),
 )
+
+#: Numerical bounds of a tie's initial trust, which keep it off 0 and 1 (a multiplicative
+#: trust update never leaves them).
+INITIAL_TRUST_BOUNDS = (0.02, 0.98)
 
 REGISTRY.add_init_params(INIT_PARAMS)
 
@@ -158,7 +217,17 @@ class State:
 
 
 def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -> State:
-    """Initial state for each replicate seed (stream ``init``)."""
+    """Initial state for each replicate seed (stream ``init``).
+
+    Every number that shapes the start is a declared parameter (:data:`INIT_PARAMS`) or one
+    of these documented constants: initial trust kept within :data:`INITIAL_TRUST_BOUNDS`; a
+    leader's tenure uniform on [0, 2 x the kind's mean tenure] (so its mean is the kind's);
+    and three placeholders that the mechanisms replace before they are read (safety 0.5:
+    the safety mechanism starts it at its target; perceived sharing 0.5: the power
+    mechanism starts it from the voice in each forum; system time
+    ``capacity * (1 - 0.5 * pressure)``: the pressure mechanism sets it each week before
+    anything reads it, and it stays at this value only if pressure is switched off).
+    """
     rng = Streams(seeds, "init")
     R, N, E, F = len(seeds), comp.n, topo.e, topo.n_forums
     M, D = len(topo.mem_org), len(AIM_DIMENSIONS)
@@ -178,19 +247,24 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     tenure = rng.random(N) * 2.0 * t["tenure_years"][kind] * 52.0
     aims = np.clip(KIND_AIMS[kind][None] + p.aim_noise * rng.normal((N, D)), 0.0, 1.0)
     src, dst = topo.src, topo.dst
-    legacy = np.clip(legacy_matrix()[kind[src], kind[dst]] + 0.1 * rng.normal(E), 0.0, 1.0)
-    trust = np.clip(
-        propensity[:, src] * (1.0 - p.legacy_trust_weight * legacy) + 0.05 * rng.normal(E),
-        0.02,
-        0.98,
+    legacy = np.clip(
+        legacy_matrix()[kind[src], kind[dst]] + p.legacy_noise * rng.normal(E), 0.0, 1.0
     )
-    familiarity = np.clip(p.initial_familiarity * (1.0 + 0.3 * rng.normal(E)), 0.0, 1.0)
+    trust = np.clip(
+        propensity[:, src] * (1.0 - p.legacy_trust_weight * legacy) + p.trust_noise * rng.normal(E),
+        *INITIAL_TRUST_BOUNDS,
+    )
+    familiarity = np.clip(
+        p.initial_familiarity * (1.0 + p.familiarity_noise * rng.normal(E)), 0.0, 1.0
+    )
     cross_kind = (kind[src] != kind[dst]).astype(float)
     cross_sector = (SECTOR[kind[src]] != SECTOR[kind[dst]]).astype(float)
     u = rng.random(E)
     # Advantage is a property of the pair, so both directions share it.
     u = np.minimum(u, u[:, topo.rev])
-    advantage = np.clip(u * (0.5 + 0.3 * cross_kind + 0.2 * cross_sector), 0.0, 1.0)
+    reach = p.advantage_base + p.cross_kind_advantage * cross_kind
+    reach = reach + p.cross_sector_advantage * cross_sector
+    advantage = np.clip(u * reach, 0.0, 1.0)
     zeros_n = np.zeros((R, N))
     zeros_e = np.zeros((R, E))
     return State(

@@ -42,7 +42,9 @@ def step(model, rng, week: int) -> None:
             if state == NONE:
                 scarcity = 0.5 * (org.pressure + partner.pressure)
                 differ = aim_distance(org.aims, partner.aims)
-                if met(tie) and u_arise[pair] < p.conflict_rate * (scarcity + 2.0 * differ):
+                if met(tie) and u_arise[pair] < p.conflict_rate * (
+                    scarcity + p.difference_weight * differ
+                ):
                     state = LATENT
             elif state == LATENT:
                 if names[i, j] or names[j, i]:
@@ -53,19 +55,20 @@ def step(model, rng, week: int) -> None:
                     tie["bad"] += p.fester_breach  # festering erodes trust unseen
             else:
                 pair_trust = 0.5 * (tie["trust"] + back["trust"])
-                if u_resolve[pair] < p.resolve_rate * (0.5 + 0.5 * pair_trust):
+                q = p.distrust_resolve
+                if u_resolve[pair] < p.resolve_rate * (q + (1.0 - q) * pair_trust):
                     tie["good"] += p.resolution_evidence
                     state = NONE
                     resolved += 1
                 else:
                     unsafe = 1.0 - min(org.safety, partner.safety)
                     if u_damage[pair] < p.damage_rate * unsafe:
-                        tie["bad"] += 1.0
+                        tie["bad"] += p.damage_breach
             new[i, j] = state
     for (i, j), state in new.items():
         G[i][j]["conflict"] = state
     # Conflict health: surfaced and recently resolved against all (pairs: ties / 2).
-    ema = (1.0 - 1.0 / 13.0) * model.tally.get("resolved_recent", 0.0) + resolved / 2.0
+    ema = (1.0 - 1.0 / p.conflict_memory) * model.tally.get("resolved_recent", 0.0) + resolved / 2.0
     model.tally["resolved_recent"] = ema
     surfaced = sum(1 for s in new.values() if s == SURFACED) / 2.0
     festering = sum(1 for s in new.values() if s == LATENT) / 2.0

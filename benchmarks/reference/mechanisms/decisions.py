@@ -16,7 +16,6 @@ import math
 
 from ..maths import add_up, aim_distance, clip
 
-EMA = 0.1  # weight of the newest batch of decisions in the smoothed measures
 NONE, LATENT = 0, 1
 
 
@@ -41,9 +40,11 @@ def table_proposal(forum, u_chair, u_aff, u_value, noise, p) -> None:
         if best_key is None or key > best_key:
             best_key, forum.chair = key, seat
     forum.prop_pos = [
-        clip(x + 0.05 * z, 0.0, 1.0) for x, z in zip(forum.chair.org.aims, noise, strict=True)
+        clip(x + p.proposal_noise * z, 0.0, 1.0)
+        for x, z in zip(forum.chair.org.aims, noise, strict=True)
     ]
-    forum.prop_value = 0.5 + 0.5 * u_value
+    lo = p.proposal_value_min
+    forum.prop_value = lo + (1.0 - lo) * u_value
     for seat in forum.seats:
         seat.affected = u_aff[seat.m] < p.affected_share or seat is forum.chair
     forum.prop_age = 0.0
@@ -80,7 +81,9 @@ def step(model, rng, week: int) -> None:
             trust_chair = to_chair["trust"] if to_chair is not None else 1.0
             seat.fit = 1.0 - aim_distance(org.aims, forum.prop_pos)
             tol = (
-                p.accept_tolerance + p.trust_tolerance * trust_chair + 0.2 * (org.orientation - 0.5)
+                p.accept_tolerance
+                + p.trust_tolerance * trust_chair
+                + p.orientation_tolerance * (org.orientation - 0.5)
             )
             seat.accepts = seat.fit >= 1.0 - tol or seat is chair
             voiced = u_voice[seat.m] < org.safety
@@ -157,7 +160,8 @@ def tally(model, considered) -> None:
     denom = max(n_final, 1.0)
 
     def smooth(name: str, value: float) -> None:
-        t[name] = (1 - EMA) * t[name] + EMA * value
+        ema = model.p.decision_smoothing
+        t[name] = (1 - ema) * t[name] + ema * value
 
     if finals:
         smooth("decision_latency", add_up(forum.prop_age for forum, *_ in finals) / denom)

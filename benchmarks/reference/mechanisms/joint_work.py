@@ -56,7 +56,9 @@ def step(model, rng, week: int) -> None:
                 continue
             partner, back = orgs[j], G[j][i]
             both_help = 0.5 * (float(tie["helps"]) + float(back["helps"]))
-            share_safe = 0.5 + 0.5 * min(org.safety, partner.safety)
+            share_safe = p.unsafe_sharing + (1.0 - p.unsafe_sharing) * min(
+                org.safety, partner.safety
+            )
             aligned = 1.0 - aim_distance(org.aims, partner.aims)
             tie["value"] = (
                 tie["advantage"] * min(quality[i], quality[j]) * both_help * share_safe * aligned

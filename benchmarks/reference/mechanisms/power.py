@@ -18,7 +18,7 @@ def update_voice(model) -> None:
     """Sharing dispositions, forums' sharing levels and every seat's voice."""
     p = model.p
     for org in model.orgs:
-        tenure = min(org.tenure, 260.0) / 260.0
+        tenure = min(org.tenure, p.secure_tenure) / p.secure_tenure
         security = (
             (tenure - 0.5)
             + (org.resources / org.base_resources - 1.0)
@@ -55,7 +55,9 @@ def init(model) -> None:
 def step(model, rng, week: int) -> None:
     p = model.p
     for org in model.orgs:
-        target = org.base_power * math.sqrt(org.resources / org.base_resources)
+        ratio = org.resources / org.base_resources
+        e = p.resource_power_exponent
+        target = org.base_power * (math.sqrt(ratio) if e == 0.5 else ratio**e)
         org.power = clip(org.power + p.power_rate * (target - org.power), 0.001, 1.0)
     update_voice(model)
     for org in model.orgs:

@@ -26,7 +26,7 @@ def step(model, rng, week: int) -> None:
         org.tenure += 1.0
         org.hazard = p.turnover_hazard * (1.0 + p.pressure_hazard * org.pressure)
         if u[i] < org.hazard:
-            fresh = KIND_ORIENTATION[org.kind] * (1.0 + 0.1 * z[i])
+            fresh = KIND_ORIENTATION[org.kind] * (1.0 + p.successor_noise * z[i])
             org.tenure = 0.0
             org.leader_changes += 1.0
             org.orientation = clip(fresh, 0.0, 1.0)
