@@ -6,9 +6,19 @@ clean. Used as ``with progress_bar(total, label, "weeks") as advance: ... advanc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+#: When this process started (the interfaces import this module first): commands print
+#: wall-clock time from here, so "whole command" includes loading, building and writing.
+STARTED = time.perf_counter()
+
+
+def elapsed() -> float:
+    """Wall-clock seconds since the command started."""
+    return time.perf_counter() - STARTED
 
 
 @contextmanager
