@@ -141,9 +141,54 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
     lines = [f"Wrote {len(files)} files to {_shown(out)}{os.sep}:"]
     lines += [f"  {name}" for name in files]
+    if (out / "sobol_indices.csv").exists():
+        lines += _sobol_summary(args.results, out)
     print("\n".join(lines))
     sys.stdout.flush()
     return 0
+
+
+#: How many of the largest total-order indices ``analyse`` prints.
+TOP = 8
+
+
+def _sobol_summary(results: Path, out: Path) -> list[str]:
+    """The largest indices with their 95% intervals, and a warning when N is too small."""
+    import pandas as pd
+
+    from ..core.outcome_table import label_of
+    from ..evaluation.analysis import sobol_quality
+    from ..experiments.sweep import read_manifest
+
+    first = pd.read_csv(out / "sobol_indices.csv")
+    samples = int(read_manifest(results)["design"].get("samples") or 0)
+    top = first.sort_values("ST", ascending=False).head(TOP)
+    lines = ["", f"Largest total-order Sobol indices (of {len(first)}; 95% intervals):"]
+    width = max(len(str(n)) for n in top["parameter"])
+    for r in top.itertuples(index=False):
+        lines.append(
+            f"  {str(r.parameter):{width}}  on {label_of(r.outcome)} ({r.statistic}): "
+            f"ST {r.ST:.3f} [{r.ST - r.ST_conf:.3f}, {r.ST + r.ST_conf:.3f}]  "
+            f"S1 {r.S1:.3f} [{r.S1 - r.S1_conf:.3f}, {r.S1 + r.S1_conf:.3f}]"
+        )
+    q = sobol_quality(first, samples)
+    signs = []
+    if q["negative"]:
+        signs.append(f"{q['negative']} of {q['indices']} first-order indices are negative")
+    if q["above_one"]:
+        signs.append(f"{q['above_one']} are above 1")
+    if q["wide"]:
+        signs.append(f"{q['wide']} have an interval wider than the estimate")
+    if signs and q["samples_needed"] > samples:
+        lines += [
+            "",
+            "warning: the sample is too small for these indices to mean much: "
+            + "; ".join(signs)
+            + f" (median half-width {q['median_conf']:.2f} with N={samples}). For half-widths"
+            f" near 0.05, run about N={q['samples_needed']} ('samples: "
+            f"{q['samples_needed']}' in the experiment file).",
+        ]
+    return lines
 
 
 def _n(count: int, noun: str) -> str:

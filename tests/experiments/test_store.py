@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ics_sim.interventions  # noqa: F401  (the built-ins registered before any snapshot)
 from ics_sim.experiments import store
 from ics_sim.interfaces.cli import main
 
