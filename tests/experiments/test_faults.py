@@ -70,15 +70,15 @@ def alive(pids: set[int]) -> set[int]:
 
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory) -> tuple[Path, Path]:
-    """A sweep of 80 runs and its uninterrupted results."""
+    """A sweep of 60 runs and its uninterrupted results."""
     tmp = tmp_path_factory.mktemp("faults")
-    exp = tiny_experiment(tmp, samples=40, replicates=2, weeks=60, series=True)
+    exp = tiny_experiment(tmp, samples=30, replicates=2, weeks=40, series=True)
     return exp, sweep(exp, out=tmp / "reference", workers=0, progress=False)
 
 
 # ---------------------------------------------------------------------------------- SIGKILL
 #: Where the sweep is killed: after its manifest, or after this many part files.
-KILL_POINTS = ["manifest", 1, 2, 4, 7]
+KILL_POINTS = ["manifest", 1, 2, 3, 5]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
