@@ -176,6 +176,14 @@ class Intervention:
         if bound.active(week):
             bound.act(engine, week - bound.start)
 
+    def bound(self, engine: Engine, use: int = 0) -> Intervention:
+        """The copy of this intervention bound to ``engine`` for its ``use``-th use there
+        (its mask, random stream, cohort...); an error before the engine has applied it."""
+        uses = self._bound.get(engine)
+        if uses is None or use >= len(uses.copies):
+            raise ICSSimError(f"{self.key} has not been applied in this engine (use {use})")
+        return uses.copies[use]
+
     def act(self, engine: Engine, weeks_in: int) -> None:
         raise NotImplementedError
 
