@@ -329,7 +329,8 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     )
     last = df[df["week"] == weeks]
     print(
-        f"{scn.name}: {reps} replicates x {weeks} weeks; simulation {wall:.1f} s, "
+        f"{scn.name}: {reps} replicate{'s' * (reps != 1)} x {weeks} weeks; simulation "
+        f"{wall:.1f} s, "
         f"whole command {elapsed():.1f} s (wall clock)"
     )
     for k in (*PRACTICES, "collaboration_index"):
