@@ -1,17 +1,20 @@
 # Set-up and checks for ics-sim. Needs only python3 (>= 3.11) and make.
 #
-#   make run    create .venv, install ics-sim, run the model (ARGS="--weeks 520 --seed 2")
-#   make dashboard  create .venv, install ics-sim, start the workshop dashboard and open it
+#   make run    create .venv, install ics-sim with what running needs (the 'run' extra:
+#               no test, docs, browser or cluster tools), run the model (ARGS="--weeks 520")
+#   make dashboard  create .venv as make run does, start the workshop dashboard and open it
 #               in the web browser (ARGS="scenarios/story_1.yaml --projector"); Ctrl-C stops it
-#   make test   create .venv, install with test extras, lint, run every test, the quick
-#               validation report (fails if a verification case fails) and the docs build
+#   make test   create .venv, install with test extras, then run every stage (ruff, pytest,
+#               the quick validation report, the docs build), report each one's result and
+#               fail at the end if any failed
 #
-# The virtualenv is reused; the package is reinstalled when pyproject.toml changes.
+# The virtualenv is reused; each install is redone when pyproject.toml changes.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-test
+RUN_STAMP := $(VENV)/.installed-run
 ARGS   ?=
 
 .DEFAULT_GOAL := help
@@ -36,25 +39,47 @@ $(BIN)/python:
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2; \
 	  exit 1; }
 
+# The test install includes everything the run install has, so it counts as one.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -e ".[test]"
+	@touch $@ $(RUN_STAMP)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -e ".[run]"
 	@touch $@
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/ics-sim run $(ARGS)
 
-dashboard: $(STAMP)
+dashboard: $(RUN_STAMP)
 	$(BIN)/ics-sim dashboard --open $(ARGS)
 
-# pytest exits 5 when it collects no tests: that is a failure, never a silent pass.
-# -m "slow or not slow" selects every test, whatever -m an addopts may set.
+# Every stage runs even when an earlier one fails; the summary lists each one's result and
+# the target fails at the end if any did. pytest exits 5 when it collects no tests: that is a
+# failure, never a silent pass. -m "slow or not slow" selects every test, whatever -m an
+# addopts may set.
+STAGES := ruff pytest validate docs
+stage_ruff     = $(BIN)/ruff check . && $(BIN)/ruff format --check ics_sim tests benchmarks
+stage_pytest   = $(BIN)/python -m pytest -q -m "slow or not slow"
+stage_validate = $(BIN)/ics-sim validate --quick --no-progress --out $(VENV)/validation-quick
+stage_docs     = NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
+
 test: $(STAMP)
-	$(BIN)/ruff check .
-	@status=0; $(BIN)/python -m pytest -q -m "slow or not slow" || status=$$?; \
-	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
-	exit $$status
-	$(BIN)/ics-sim validate --quick --out $(VENV)/validation-quick
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
+	@failed=""; summary=""; \
+	for s in $(STAGES); do \
+	  echo "==> $$s"; \
+	  case $$s in \
+	    ruff) ( $(stage_ruff) ) ;; \
+	    pytest) ( $(stage_pytest) ) ;; \
+	    validate) ( $(stage_validate) ) ;; \
+	    docs) ( $(stage_docs) ) ;; \
+	  esac; rc=$$?; \
+	  if [ $$s = pytest ] && [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
+	  if [ $$rc -eq 0 ]; then summary="$$summary\n  ok      $$s"; \
+	  else summary="$$summary\n  FAILED  $$s (exit $$rc)"; failed="$$failed $$s"; fi; \
+	done; \
+	printf "==> make test:$$summary\n"; \
+	if [ -n "$$failed" ]; then echo "error: failed stages:$$failed" >&2; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

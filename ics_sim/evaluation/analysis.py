@@ -310,3 +310,34 @@ def replicates_needed(runs: pd.DataFrame, info: SweepInfo) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # Plots
+
+
+#: The interval half-width (95%) a first-order index should have before it is read as a finding.
+SOBOL_TARGET_CONF = 0.05
+
+
+def sobol_quality(first: pd.DataFrame, samples: int) -> dict[str, Any]:
+    """How far Sobol indices estimated from ``samples`` base samples can be trusted.
+
+    Counts the signs of too small a sample: negative first-order indices, indices above 1, and
+    intervals wider than the estimate. The intervals narrow as 1/sqrt(N), so the base sample
+    N needed for a median half-width of :data:`SOBOL_TARGET_CONF` is about
+    ``N * (median half-width / target)**2`` (rounded up to a power of two, as Saltelli's
+    design wants).
+    """
+    s1, conf = first["S1"].to_numpy(float), first["S1_conf"].to_numpy(float)
+    finite = np.isfinite(s1) & np.isfinite(conf)
+    median_conf = float(np.median(conf[finite])) if finite.any() else float("nan")
+    ratio = median_conf / SOBOL_TARGET_CONF
+    need = samples
+    if np.isfinite(ratio) and ratio > 1:
+        need = 2 ** math.ceil(math.log2(max(samples, 1) * ratio**2))
+    return {
+        "indices": int(len(first)),
+        "negative": int((s1[finite] < 0).sum()),
+        "above_one": int((s1[finite] > 1).sum()),
+        "wide": int((conf[finite] > np.abs(s1[finite])).sum()),
+        "median_conf": median_conf,
+        "samples": int(samples),
+        "samples_needed": int(need),
+    }

@@ -69,6 +69,10 @@ FLUSH_SECONDS = 15.0
 FLUSH_SERIES_ROWS = 1_000_000
 #: How long to try to reach a Dask scheduler.
 CONNECT_TIMEOUT = "30s"
+#: How long a Dask sweep waits, with work left, for a cluster that has no live workers.
+WORKER_TIMEOUT = 120.0
+#: How often a worker process checks that the sweep that started it is still alive.
+WATCH_SECONDS = 1.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,6 +136,37 @@ class _Serial(cf.Executor):
         return fut
 
 
+def _die_with(parent: int) -> None:
+    """Worker initializer: end this worker when the sweep process that started it ends.
+
+    On Linux the kernel sends SIGKILL when the process that forked the worker dies (the
+    forkserver, which itself ends with the sweep); everywhere a watchdog thread checks every
+    WATCH_SECONDS that ``parent`` is alive. So a sweep killed even with SIGKILL leaves no
+    worker behind, and the multiprocessing resource tracker, whose pipe they held, ends too.
+    """
+    import signal
+    import threading
+
+    if sys.platform == "linux":
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:
+                pass
+
+    threading.Thread(target=watch, name="ics-sim-parent-watch", daemon=True).start()
+
+
 def _process_context():
     """forkserver where there is one (safe with threads, fast to start), else the default."""
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -146,6 +181,8 @@ class _Pool:
     executor: cf.Executor
     slots: Callable[[], int]
     description: str
+    #: live workers now (a Dask cluster), or None where the pool starts its own
+    live: Callable[[], int | None] = lambda: None
 
 
 @contextlib.contextmanager
@@ -158,7 +195,12 @@ def _executor(workers: int | None, scheduler: Any) -> Iterator[_Pool]:
         yield _Pool(_Serial(), lambda: 1, "this process (workers=0)")
         return
     n = workers or os.cpu_count() or 1
-    ex = cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context())
+    ex = cf.ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=_process_context(),
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    )
     try:
         yield _Pool(ex, lambda: n, f"process pool of {n} worker{'s' * (n != 1)}")
     finally:
@@ -183,17 +225,19 @@ def _dask(scheduler: Any) -> Iterator[_Pool]:
             ) from None
     else:  # a Client (or anything with get_executor and nthreads) given directly
         client = scheduler
-    last = [0.0, 1]
+    last = [0.0, 0]
 
-    def slots() -> int:
+    def live() -> int:
         if time.monotonic() - last[0] > 2.0:
             with contextlib.suppress(Exception):
-                last[1] = max(1, sum(client.nthreads().values()))
+                last[1] = sum(client.nthreads().values())
             last[0] = time.monotonic()
         return last[1]
 
     try:
-        yield _Pool(client.get_executor(pure=False), slots, f"dask scheduler {_address(client)}")
+        executor = client.get_executor(pure=False)
+        where = f"dask scheduler {_address(client)}"
+        yield _Pool(executor, lambda: max(1, live()), where, live)
     finally:
         if own:
             client.close()
@@ -203,6 +247,30 @@ def _address(client: Any) -> str:
     with contextlib.suppress(Exception):
         return str(client.scheduler.address)
     return "?"
+
+
+def _check_workers(
+    pool: _Pool, progressed: bool, idle_since: float | None, timeout: float, writer: _Writer
+) -> float | None:
+    """Say when a cluster has no live worker; give up after ``timeout`` seconds of it."""
+    if progressed or pool.live() != 0:
+        return None
+    now = time.monotonic()
+    if idle_since is None:
+        print(
+            f"sweep: the {pool.description} has no live workers; waiting up to "
+            f"{timeout:.0f} s for one (start workers, or Ctrl-C to stop)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return now
+    if now - idle_since >= timeout:
+        raise ICSSimError(
+            f"the {pool.description} has had no live workers for {timeout:.0f} s; "
+            f"{writer.written} runs were written this session and are kept: start workers "
+            "and run the sweep again with --resume"
+        )
+    return idle_since
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,6 +607,7 @@ def sweep(
     scheduler: Any = None,
     resume: bool = False,
     progress: bool = True,
+    worker_timeout: float = WORKER_TIMEOUT,
 ) -> Path:
     """Run an experiment's sweep; return its results folder.
 
@@ -553,6 +622,8 @@ def sweep(
         resume: finish the sweep in ``out``: run only the runs missing there. Without it, a
             non-empty ``out`` is an error.
         progress: show a progress bar (when stderr is a terminal).
+        worker_timeout: on a Dask cluster, seconds to wait with work left while the cluster
+            has no live worker before giving up (the results so far are kept).
 
     Raises:
         ICSSimError: a bad experiment file, a non-empty ``out`` without ``resume``, a
@@ -577,16 +648,24 @@ def sweep(
             output.write_json(manifest, out_dir / MANIFEST)
             return out_dir
         output.write_json(manifest, out_dir / MANIFEST)
-        (out_dir / RUNS).mkdir(exist_ok=True)
-        if loaded.spec.series:
-            (out_dir / SERIES).mkdir(exist_ok=True)
+        for folder in (RUNS, SERIES) if loaded.spec.series else (RUNS,):
+            try:
+                (out_dir / folder).mkdir(exist_ok=True)
+            except OSError as e:
+                raise output.OutputError(f"cannot write {out_dir / folder}: {e.strerror}") from None
         parts = _parts(out_dir / RUNS)
         writer = _Writer(out_dir, loaded, design, max(parts, default=-1) + 1)
         t0 = time.perf_counter()
         label = loaded.spec.name[:40]
         with progress_bar(total, label, "runs", progress, len(done)) as advance:
             try:
-                _drive(pool, _tasks(loaded, design, done), writer, advance)
+                _drive(pool, _tasks(loaded, design, done), writer, advance, worker_timeout)
+            except output.OutputError as e:
+                raise ICSSimError(
+                    f"{e}; the {len(done) + writer.written} runs written before are kept: free "
+                    f"space (or make the folder writable) and run again with --resume to finish "
+                    f"{out_dir}"
+                ) from None
             except BrokenProcessPool:
                 raise ICSSimError(
                     f"a worker process died (out of memory, or killed) after {writer.written} "
@@ -605,10 +684,13 @@ def sweep(
     return out_dir
 
 
-def _drive(pool: _Pool, tasks: Iterator[Task], writer: _Writer, advance) -> None:
+def _drive(
+    pool: _Pool, tasks: Iterator[Task], writer: _Writer, advance, timeout: float = WORKER_TIMEOUT
+) -> None:
     """Keep the workers busy, collect results as they come, write them in parts."""
     pending: set[cf.Future] = set()
     exhausted = False
+    idle_since: float | None = None  # when a cluster was first seen with no live worker
     try:
         while True:
             while not exhausted and len(pending) < 2 * pool.slots():
@@ -620,8 +702,11 @@ def _drive(pool: _Pool, tasks: Iterator[Task], writer: _Writer, advance) -> None
             if not pending:
                 break
             finished, pending = cf.wait(
-                pending, timeout=FLUSH_SECONDS, return_when=cf.FIRST_COMPLETED
+                pending,
+                timeout=min(FLUSH_SECONDS, max(timeout, 0.1)),
+                return_when=cf.FIRST_COMPLETED,
             )
+            idle_since = _check_workers(pool, bool(finished), idle_since, timeout, writer)
             for fut in finished:
                 res = fut.result()
                 writer.add(res)

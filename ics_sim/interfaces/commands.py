@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ICSSimError
+from ..core.outcome_table import label_of
 from ..state.outcomes import OUTCOMES, PRACTICES
-from .progress import progress_bar
+from .progress import elapsed, progress_bar
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -245,16 +245,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 def run_scenario_files(args: argparse.Namespace) -> int:
     """``ics-sim run SCENARIO.yaml``: replicates, tidy outputs, manifest and plots."""
     from ..experiments.store import RunWriter
-    from ..reporting import plots
     from ..scenarios.schema import load
-    from ..sim.runner import run_scenario_tables
 
     scn = load(args.scenario)
     scn.check()
     reps = args.replicates or scn.replicates
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
-    run = RunWriter(args.out)
+    with RunWriter(args.out) as run:
+        return _run_scenario(args, run, scn, reps, weeks, seed)
+
+
+def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks: int, seed: int):
+    from ..reporting import plots
+    from ..sim.runner import run_scenario_tables
+
     out = run.out
     graphs: list = []  # replicate 0's network at week 0 and at the end, from the run itself
     params: dict = {}
@@ -277,7 +282,15 @@ def run_scenario_files(args: argparse.Namespace) -> int:
         run.table("outcomes_by_ics.csv", df_ics, "outcomes_by_ics.csv")
         fig = plots.plot_by_ics(df_ics, title=f"{scn.name}: collaboration index by ICS")
         run.figure("by_ics.png", fig, "by_ics.png")
-    events = [(e.start, e.type.replace("_", " ")) for _, e in scn.events() if 0 < e.start <= weeks]
+    events = [
+        (
+            e.start,
+            e.type.replace("_", " "),
+            "shock" if path.startswith("shocks") else "intervention",
+        )
+        for path, e in scn.events()
+        if 0 < e.start <= weeks
+    ]
     fig = plots.plot_outcomes(
         df, [*PRACTICES, "collaboration_index"], title=scn.name, events=events
     )
@@ -311,24 +324,63 @@ def run_scenario_files(args: argparse.Namespace) -> int:
         seeds=scn.seeds(reps, seed),
         parameters=params,
         composition={"name": comp.name, "counts": comp.counts()},
-        wall_time_seconds=round(wall, 3),
+        simulation_seconds=round(wall, 3),
+        wall_time_seconds=round(elapsed(), 3),
     )
     last = df[df["week"] == weeks]
-    print(f"{scn.name}: {reps} replicates x {weeks} weeks in {wall:.1f} s")
+    print(
+        f"{scn.name}: {reps} replicate{'s' * (reps != 1)} x {weeks} weeks; simulation "
+        f"{wall:.1f} s, "
+        f"whole command {elapsed():.1f} s (wall clock)"
+    )
     for k in (*PRACTICES, "collaboration_index"):
         q = last[k].quantile([0.1, 0.5, 0.9])
-        print(f"  {k:22s} {q[0.5]:.3f}  (10-90%: {q[0.1]:.3f}-{q[0.9]:.3f})")
+        band = f"  (10-90% of {reps} replicates: {q[0.1]:.3f}-{q[0.9]:.3f})" if reps > 1 else ""
+        print(f"  {label_of(k):34s} {q[0.5]:.3f} {band}".rstrip())
     if df_ics is not None:
-        end = df_ics[df_ics["week"] == weeks].groupby("ics")["collaboration_index"].median()
-        end = end.sort_values()
-        print(f"  by ICS (collaboration index, {len(end)} ICSs): highest")
-        for name, v in end[::-1][:3].items():
-            print(f"    {name:30s} {v:.3f}")
-        print("  lowest")
-        for name, v in end[:3].items():
-            print(f"    {name:30s} {v:.3f}")
+        _print_ics_ranking(df_ics, weeks, reps)
     print(f"Wrote outcomes, manifest and plots to {out}")
     return 0
+
+
+#: Replicates needed before the ICSs of one model are ranked at all.
+RANK_MIN_REPLICATES = 5
+
+
+def _print_ics_ranking(df_ics: pd.DataFrame, weeks: int, reps: int) -> None:
+    """Highest and lowest ICSs by collaboration index, with 95% intervals, or why not shown.
+
+    With few replicates a ranking is noise (between two seeds the per-ICS index hardly
+    correlates), so it is printed only with intervals and a verdict on whether they separate.
+    """
+    end = df_ics[df_ics["week"] == weeks]
+    n_ics = end["ics"].nunique()
+    if reps < RANK_MIN_REPLICATES:
+        print(
+            f"  by ICS: {n_ics} ICSs; no ranking shown with {reps} replicate"
+            f"{'s' * (reps != 1)} (it would be noise): run --replicates "
+            f"{RANK_MIN_REPLICATES} or more for a ranking with 95% intervals "
+            "(outcomes_by_ics.csv has every value)"
+        )
+        return
+    from scipy import stats
+
+    g = end.groupby("ics")["collaboration_index"]
+    mean, sem = g.mean(), g.std(ddof=1) / np.sqrt(g.count())
+    half = sem * stats.t.ppf(0.975, reps - 1)
+    order = mean.sort_values().index
+    print(f"  by ICS (collaboration index, mean of {reps} replicates [95% CI], {n_ics} ICSs):")
+    for title, names in (("highest", order[::-1][:3]), ("lowest", order[:3])):
+        print(f"  {title}")
+        for name in names:
+            m, h = mean[name], half[name]
+            print(f"    {name:30s} {m:.3f} [{m - h:.3f}, {m + h:.3f}]")
+    top, bottom = order[-1], order[0]
+    if mean[top] - half[top] <= mean[bottom] + half[bottom]:
+        print(
+            f"  the highest and lowest ICSs' intervals overlap: with {reps} replicates no ICS "
+            "stands out; run more replicates before reading anything into the order"
+        )
 
 
 def _command(args: argparse.Namespace) -> list[str]:
@@ -361,14 +413,8 @@ def add_compare_parser(sub: Any) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
-    from ..evaluation.compare import paired_differences, replicates_needed
     from ..experiments.store import RunWriter
-    from ..reporting import plots
     from ..scenarios.schema import load
-    from ..sim.runner import run_scenario
 
     if len(args.scenarios) < 2:
         raise ICSSimError("compare needs at least two scenario files")
@@ -381,7 +427,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     reps = args.replicates or scns[0].replicates
     weeks = args.weeks or scns[0].weeks
     seed = scns[0].seed if args.seed is None else args.seed
-    run = RunWriter(args.out)
+    with RunWriter(args.out) as run:
+        return _compare(args, run, scns, names, reps, weeks, seed)
+
+
+def _compare(args, run, scns, names, reps, weeks, seed) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..evaluation.compare import paired_differences, replicates_needed
+    from ..reporting import plots
+    from ..sim.runner import run_scenario
+
     out = run.out
     frames = []
     show = not args.no_progress
@@ -409,12 +466,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         replicates=reps,
         weeks=weeks,
         seeds=list(range(seed, seed + reps)),
-        wall_time_seconds=round(wall, 3),
+        simulation_seconds=round(wall, 3),
+        wall_time_seconds=round(elapsed(), 3),
     )
-    console = Console()
+    console = Console(highlight=False)
     console.print(
         f"[bold]Paired differences from '{names[0]}'[/bold]: {reps} replicates "
-        f"on seeds {seed}-{seed + reps - 1}, {weeks} weeks; 95% intervals."
+        f"on seeds {seed}-{seed + reps - 1}, {weeks} weeks; 95% intervals. Simulation "
+        f"{wall:.1f} s, whole command {elapsed():.1f} s (wall clock)."
     )
     headline = [*PRACTICES, "collaboration_index"]
     for name in names[1:]:
@@ -428,7 +487,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 r = sub[(sub.outcome == k) & (sub.measure == measure)].iloc[0]
                 text = f"{r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
                 cells.append(f"[bold]{text}[/bold]" if r.distinguishable else text)
-            t.add_row(k, *cells)
+            t.add_row(label_of(k), *cells)
         console.print(t)
         wide = []
         for k in headline:
@@ -436,7 +495,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             if not r.distinguishable and r.ci_high - r.ci_low > 1e-9:
                 need = replicates_needed(r)
                 wide.append(
-                    f"{k} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+                    f"{label_of(k)} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
                     + (f" (about {need} replicates)" if need and need > reps else "")
                 )
         if wide:
@@ -466,15 +525,19 @@ def add_validate_parser(sub: Any) -> None:
     p.add_argument(
         "--sobol", type=Path, default=None, help="results folder of a Sobol sweep to include"
     )
+    p.add_argument("--no-progress", action="store_true", help="do not report each stage")
     p.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..reporting.validation_report import validate
 
-    say: Callable[[str], None] = lambda m: print(f"validate: {m}...", file=sys.stderr)  # noqa: E731
+    def say(stage: str) -> None:
+        if not args.no_progress:
+            print(f"validate: {stage}... ({elapsed():.0f} s so far)", file=sys.stderr, flush=True)
+
     rep = validate(args.out, quick=args.quick, sobol=args.sobol, progress=say)
-    print(f"Wrote {Path(args.out) / 'validation.md'}")
+    print(f"Wrote {Path(args.out) / 'validation.md'} in {elapsed():.0f} s (wall clock)")
     if not rep.verification_passed:
         print("ics-sim: verification FAILED (see the report)", file=sys.stderr)
         return 1

@@ -60,12 +60,36 @@ def add_sweep_parser(subparsers: Any) -> None:
         action="store_true",
         help="finish the sweep in the results folder: run only the runs missing there",
     )
+    p.add_argument(
+        "--worker-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="with --scheduler: give up after this long with no live worker (default 120)",
+    )
+    if not any("--no-progress" in a.option_strings for a in p._actions):
+        p.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="never show the progress bar (it is only shown when stderr is a terminal)",
+        )
     p.set_defaults(func=cmd_sweep)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 86400, got {text}")
+    return value
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from ..experiments.spec import load_experiment
-    from ..experiments.sweep import read_manifest, sweep
+    from ..experiments.sweep import WORKER_TIMEOUT, read_manifest, sweep
+    from .progress import elapsed
 
     if args.scheduler is not None and args.workers is not None:
         from ..core.errors import ICSSimError
@@ -78,17 +102,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         resume=args.resume,
-        progress=True,
+        progress=not args.no_progress,
+        worker_timeout=args.worker_timeout or WORKER_TIMEOUT,
     )
     manifest = read_manifest(out)
     runs = manifest["runs"]
     done = int(manifest.get("completed_runs", 0))
-    ran = int((manifest.get("sessions") or [{}])[-1].get("runs", 0) or 0)
+    session = (manifest.get("sessions") or [{}])[-1]
+    ran = int(session.get("runs", 0) or 0)
     status = "complete" if manifest.get("complete") else "incomplete"
     print(
         f"{loaded.spec.name}: {loaded.spec.design} design, {_n(runs['points'], 'point')} x "
         f"{_n(runs['replicates'], 'replicate')}, {runs['weeks']} weeks\n"
         f"Ran {ran} runs; {done} of {runs['total']} ({status}) in {_shown(out)}{os.sep}\n"
+        f"Sweep {float(session.get('wall_time_seconds') or 0):.1f} s, whole command "
+        f"{elapsed():.1f} s (wall clock)\n"
         f"Next: ics-sim analyse {_shown(out)}"
     )
     return 0
@@ -113,9 +141,54 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
     lines = [f"Wrote {len(files)} files to {_shown(out)}{os.sep}:"]
     lines += [f"  {name}" for name in files]
+    if (out / "sobol_indices.csv").exists():
+        lines += _sobol_summary(args.results, out)
     print("\n".join(lines))
     sys.stdout.flush()
     return 0
+
+
+#: How many of the largest total-order indices ``analyse`` prints.
+TOP = 8
+
+
+def _sobol_summary(results: Path, out: Path) -> list[str]:
+    """The largest indices with their 95% intervals, and a warning when N is too small."""
+    import pandas as pd
+
+    from ..core.outcome_table import label_of
+    from ..evaluation.analysis import sobol_quality
+    from ..experiments.sweep import read_manifest
+
+    first = pd.read_csv(out / "sobol_indices.csv")
+    samples = int(read_manifest(results)["design"].get("samples") or 0)
+    top = first.sort_values("ST", ascending=False).head(TOP)
+    lines = ["", f"Largest total-order Sobol indices (of {len(first)}; 95% intervals):"]
+    width = max(len(str(n)) for n in top["parameter"])
+    for r in top.itertuples(index=False):
+        lines.append(
+            f"  {str(r.parameter):{width}}  on {label_of(r.outcome)} ({r.statistic}): "
+            f"ST {r.ST:.3f} [{r.ST - r.ST_conf:.3f}, {r.ST + r.ST_conf:.3f}]  "
+            f"S1 {r.S1:.3f} [{r.S1 - r.S1_conf:.3f}, {r.S1 + r.S1_conf:.3f}]"
+        )
+    q = sobol_quality(first, samples)
+    signs = []
+    if q["negative"]:
+        signs.append(f"{q['negative']} of {q['indices']} first-order indices are negative")
+    if q["above_one"]:
+        signs.append(f"{q['above_one']} are above 1")
+    if q["wide"]:
+        signs.append(f"{q['wide']} have an interval wider than the estimate")
+    if signs and q["samples_needed"] > samples:
+        lines += [
+            "",
+            "warning: the sample is too small for these indices to mean much: "
+            + "; ".join(signs)
+            + f" (median half-width {q['median_conf']:.2f} with N={samples}). For half-widths"
+            f" near 0.05, run about N={q['samples_needed']} ('samples: "
+            f"{q['samples_needed']}' in the experiment file).",
+        ]
+    return lines
 
 
 def _n(count: int, noun: str) -> str:

@@ -4,10 +4,16 @@ An intervention has a start week, an optional end week (exclusive), targets (org
 kind, place or name) and its own declared parameters. Each week it is active it sets levers
 (:mod:`ics_sim.levers`) for its targets; it never writes state or an outcome, so with the
 mechanisms it acts through switched off it has no effect.
+
+An intervention is a value: what it holds for a run (its targets resolved, its random stream,
+a cohort drawn) belongs to a private copy made for each engine and each use in it, so one
+object used in two engines, or twice in one, gives exactly what fresh objects give.
 """
 
 from __future__ import annotations
 
+import copy
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -87,6 +93,15 @@ class Targets:
 
 
 @dataclass
+class _Uses:
+    """The copies of one intervention bound to one engine, one per use in its list."""
+
+    copies: list[Intervention] = field(default_factory=list)
+    week: int = -1
+    next: int = 0
+
+
+@dataclass
 class Intervention:
     """Base class. Subclasses declare the class variables and implement :meth:`act`."""
 
@@ -119,14 +134,24 @@ class Intervention:
         )
         self.p = resolve(self.params, self.settings)
         self.key = self.key or f"{self.name}@{self.start}"
-        self._engine: Engine | None = None
+        #: engine -> its uses of this intervention (a bound copy each)
+        self._bound: weakref.WeakKeyDictionary[Engine, _Uses] = weakref.WeakKeyDictionary()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_bound"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._bound = weakref.WeakKeyDictionary()
 
     def active(self, week: int) -> bool:
         return week >= self.start and (self.end is None or week < self.end)
 
     def bind(self, engine: Engine) -> None:
-        """Resolve targets against the engine's composition and open a random stream."""
-        self._engine = engine
+        """Resolve targets against the engine's composition and open a random stream.
+
+        Called on the private copy that :meth:`apply` makes for each engine and use.
+        """
         self.mask = self.targets.mask(engine.composition)
         self.rng = Streams(engine.seeds, f"intervention/{self.key}")
         t = engine.topo
@@ -135,10 +160,29 @@ class Intervention:
         self.forum_mask = np.bincount(t.mem_forum, weights=member, minlength=t.n_forums) > 0
 
     def apply(self, engine: Engine, week: int) -> None:
-        if self._engine is not engine:
-            self.bind(engine)
-        if self.active(week):
-            self.act(engine, week - self.start)
+        """Set this week's levers in ``engine`` (through the copy bound to this use)."""
+        uses = self._bound.get(engine)
+        if uses is None:
+            uses = self._bound[engine] = _Uses()
+        if week != uses.week:  # a new week: the first use again
+            uses.week, uses.next = week, 0
+        if uses.next == len(uses.copies):
+            bound = copy.copy(self)
+            bound._bound = weakref.WeakKeyDictionary()
+            bound.bind(engine)
+            uses.copies.append(bound)
+        bound = uses.copies[uses.next]
+        uses.next += 1
+        if bound.active(week):
+            bound.act(engine, week - bound.start)
+
+    def bound(self, engine: Engine, use: int = 0) -> Intervention:
+        """The copy of this intervention bound to ``engine`` for its ``use``-th use there
+        (its mask, random stream, cohort...); an error before the engine has applied it."""
+        uses = self._bound.get(engine)
+        if uses is None or use >= len(uses.copies):
+            raise ICSSimError(f"{self.key} has not been applied in this engine (use {use})")
+        return uses.copies[use]
 
     def act(self, engine: Engine, weeks_in: int) -> None:
         raise NotImplementedError

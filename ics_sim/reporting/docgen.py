@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.errors import ICSSimError
 from ..core.outcome_table import OUTCOME_DOCS, PRACTICES
+from ..experiments.store import write_text
 from ..interventions import REGISTRY
 from ..mechanisms import ORDER
 from ..sim.engine import all_params
@@ -297,7 +299,7 @@ def update(path: str | Path) -> bool:
     path = Path(path)
     new, changed = refresh(path.read_text())
     if changed:
-        path.write_text(new)
+        write_text(path, new)
     return bool(changed)
 
 
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                     status = 1
             elif update(path):
                 print(f"{path}: updated")
-        except (OSError, DocgenError) as e:
+        except (OSError, ICSSimError, DocgenError) as e:
             print(f"{path}: {e}", file=sys.stderr)
             status = 2
     return status

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.outcome_table import OUTCOME_DOCS
 from ..core.params import Param
+from ..experiments.store import write_text
 from ..interventions import REGISTRY
 from ..mechanisms import ORDER
 from ..state.variables import INIT_PARAMS
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path} is stale: run python -m ics_sim.evidence {path}")
             return 1
         return 0
-    path.write_text(text)
+    write_text(path, text)
     return 0
 
 

@@ -136,15 +136,19 @@ def plot_outcomes(
         path: where to save the figure (the format follows the suffix, e.g. ``.png``).
         title: figure title.
         labels: outcome -> panel title (default: plain-language labels).
-        events: (week, label) pairs drawn as vertical dashed lines, e.g. interventions
-            switched on.
+        events: (week, label) or (week, label, kind) drawn as vertical lines, each named on
+            the first panel: kind ``"intervention"`` (dashed, "Intervention starts" in the
+            legend) or ``"shock"`` (dotted, "Shock starts"); without a kind, "Event starts".
         ncols: panels per row (default: up to 3).
     """
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     if not outcomes:
         raise ICSSimError("no outcomes to plot")
     _check_columns(df, ["week", *outcomes])
-    events = sorted(events or [], key=lambda e: e[0])
+    events = sorted(
+        ((e[0], e[1], e[2] if len(e) > 2 else "event") for e in events or []),
+        key=lambda e: e[0],
+    )
     has_reps = "replicate" in df.columns and df["replicate"].nunique() > 1
     has_scn = "scenario" in df.columns
     scenarios = list(dict.fromkeys(df["scenario"])) if has_scn else [None]
@@ -182,8 +186,8 @@ def plot_outcomes(
                 ax.yaxis.set_major_locator(MultipleLocator(0.25))
             ax.set_title(_wrap(label_of(outcome, labels), 46), loc="left")
             _week_axis(ax, last_week)
-            for week, text in events:
-                ax.axvline(week, color="#444444", linestyle=(0, (4, 3)), linewidth=1.0)
+            for week, text, kind in events:
+                ax.axvline(week, color="#444444", linestyle=_EVENT_STYLE[kind], linewidth=1.0)
                 if i == 0:
                     ax.annotate(
                         text,
@@ -244,11 +248,14 @@ def _outcome_legend(df, scenarios, colours, has_reps, has_scn, events) -> list[A
             handles.append(
                 Patch(color="#888888", alpha=0.3, label=f"10th to 90th percentile, {reps} runs")
             )
-    if events:
-        handles.append(
-            Line2D([], [], color="#444444", linestyle=(0, (4, 3)), label="Intervention starts")
-        )
+    for kind in dict.fromkeys(e[2] for e in events):
+        label = f"{kind.capitalize()} starts"
+        handles.append(Line2D([], [], color="#444444", linestyle=_EVENT_STYLE[kind], label=label))
     return handles
+
+
+#: Line style of each kind of event: interventions dashed, shocks dotted.
+_EVENT_STYLE = {"intervention": (0, (4, 3)), "shock": (0, (1, 2)), "event": (0, (6, 2, 1, 2))}
 
 
 def network_layout(graph: nx.Graph, seed: int = 0, pos: Mapping[Any, Any] | None = None):

@@ -18,8 +18,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._version import __version__
+from ..core.errors import ICSSimError
 from ..evaluation import validation as v
 from ..evaluation import verification
+from ..experiments import store
 
 
 @dataclass
@@ -33,7 +35,10 @@ class Report:
         self.lines.extend(text)
 
     def figure(self, fig: Figure, name: str, alt: str) -> None:
-        fig.savefig(self.out / name, dpi=110, bbox_inches="tight")
+        with store.atomic_path(self.out / name) as tmp:
+            fig.savefig(
+                tmp, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None}
+            )
         self.add(f"![{alt}]({name})", "")
 
 
@@ -43,9 +48,15 @@ def validate(
     sobol: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
-    """Run every check and write ``out/validation.md``; returns the report."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    """Run every check and write ``out/validation.md``; returns the report.
+
+    Every file is written atomically and ``validation.md`` last; a bad ``out`` or ``sobol``
+    is an error before any work.
+    """
+    if sobol is not None:
+        check_sobol(sobol)
+    out = store.prepare_dir(out)
+    store.clean_stale(out, ".")
     say = progress or (lambda _m: None)
     reps, weeks = (6, 104) if quick else (30, 260)
     rep = Report(out, quick)
@@ -73,8 +84,20 @@ def validate(
     _inert(rep, v.inert_table(effects), effects)
     _replicates(rep, base)
     rep.add("", f"_Generated in {time.perf_counter() - t0:.0f} s._")
-    (out / "validation.md").write_text("\n".join(rep.lines) + "\n")
+    store.write_text(out / "validation.md", "\n".join(rep.lines) + "\n")
     return rep
+
+
+def check_sobol(sobol: str | Path) -> None:
+    """Fail unless ``sobol`` is an analysed Sobol sweep's results folder."""
+    folder = Path(sobol)
+    if not folder.is_dir():
+        raise ICSSimError(f"--sobol {str(folder)!r}: no such folder (a Sobol sweep's results)")
+    if v.sobol_table(folder) is None:
+        raise ICSSimError(
+            f"--sobol {str(folder)!r}: no analysis/sobol_indices.csv there; run "
+            f"'ics-sim analyse {folder}' first"
+        )
 
 
 def _verification(rep: Report) -> None:

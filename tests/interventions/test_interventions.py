@@ -86,11 +86,15 @@ def test_leadership_programme_cohort_is_at_most_16_and_seeded():
     lp = create("leadership_programme", start=0)
     eng = Engine(default(), [1, 2], interventions=[lp])
     eng.step()
-    assert (lp.cohort.sum(axis=1) == 16).all()
-    assert not np.array_equal(lp.cohort[0], lp.cohort[1])
+    cohort = lp.bound(eng).cohort  # the cohort this engine drew
+    assert (cohort.sum(axis=1) == 16).all()
+    assert not np.array_equal(cohort[0], cohort[1])
     lp2 = create("leadership_programme", start=0)
-    Engine(default(), [1], interventions=[lp2]).step()
-    np.testing.assert_array_equal(lp2.cohort[0], lp.cohort[0])
+    eng2 = Engine(default(), [1], interventions=[lp2])
+    eng2.step()
+    np.testing.assert_array_equal(lp2.bound(eng2).cohort[0], cohort[0])
+    with pytest.raises(ICSSimError, match="not been applied"):
+        lp2.bound(eng)
     with pytest.raises(ICSSimError):
         create("leadership_programme", params={"cohort": 17})
 
