@@ -606,6 +606,32 @@ def test_dashboard_command_defaults_to_this_computer_only():
     assert args.scenario == Path("scenarios/baseline.yaml")
 
 
+def test_a_host_open_to_the_network_needs_confirming(monkeypatch, capsys):
+    started = []
+    monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: started.append(a))
+    with pytest.raises(ICSSimError, match="--allow-network"):
+        launch.cmd_dashboard(_parse("--host", "0.0.0.0"))
+    assert started == []  # refused before anything starts
+    assert _parse("--host", "0.0.0.0", "--allow-network").allow_network
+    assert launch.reach("192.0.2.7") == "its address 192.0.2.7"
+    assert launch.reach("0.0.0.0").startswith("any of its addresses")
+
+
+def test_the_server_never_fetches_assets_from_a_cdn():
+    assert launch.server_env(None, base={})["SOLARA_ASSETS_PROXY"] == "false"
+
+
+def test_broken_scenario_files_are_listed_with_their_error(tmp_path):
+    from ics_sim.interfaces.dashboard.simulation import scenario_problems
+
+    (tmp_path / "good.yaml").write_text("name: Good\nweeks: 4\n")
+    (tmp_path / "bad.yaml").write_text("name: Bad\nweeks: -3\n")
+    offered = [s.path.name for s in scenario_systems(folder=tmp_path)]
+    problems = scenario_problems(tmp_path)
+    assert offered == ["good.yaml"]
+    assert [name for name, _ in problems] == ["bad.yaml"] and "weeks" in problems[0][1]
+
+
 def test_dashboard_command_rejects_a_bad_port():
     with pytest.raises(SystemExit):
         _parse("--port", "70000")

@@ -27,9 +27,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start() -> tuple[subprocess.Popen, list]:
+def _start(**extra_env: str) -> tuple[subprocess.Popen, list]:
     """The launcher, once it says it is ready, and the processes it started."""
-    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false")
+    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false", **extra_env)
     proc = subprocess.Popen(
         [sys.executable, "-m", "ics_sim.interfaces.dashboard", "--port", str(_free_port())],
         cwd=ROOT,
@@ -68,3 +68,58 @@ def test_a_signal_to_the_launcher_alone_stops_the_server_too(signum):
             except (ProcessLookupError, psutil.NoSuchProcess):
                 pass
         proc.wait()
+
+
+def test_the_asset_proxy_is_off_so_the_server_fetches_nothing():
+    """A request for /_solara/cdn/<path> never makes the server fetch from the internet. All
+    outbound HTTP(S) of the server is pointed at a listener of the test's own on loopback
+    (the network stays blocked): with Solara's asset proxy on, the request reaches it; off,
+    nothing does."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(8)
+    trap.settimeout(0.5)
+    reached: list[bytes] = []
+    done = threading.Event()
+
+    def listen() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = trap.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    reached.append(conn.recv(200))
+                except OSError:
+                    reached.append(b"")
+
+    watcher = threading.Thread(target=listen, daemon=True)
+    watcher.start()
+    outbound = f"http://127.0.0.1:{trap.getsockname()[1]}"
+    proc, children = _start(HTTPS_PROXY=outbound, HTTP_PROXY=outbound, NO_PROXY="")
+    try:
+        port = next(
+            c.laddr.port
+            for p in children
+            for c in p.net_connections(kind="tcp")
+            if c.status == psutil.CONN_LISTEN
+        )
+        url = f"http://127.0.0.1:{port}/_solara/cdn/vega@5.25.0/build/vega.min.js"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # direct
+        with pytest.raises(urllib.error.HTTPError) as err:
+            opener.open(url, timeout=30)
+        assert err.value.code == 404
+        assert reached == [], f"the server tried to fetch from outside: {reached}"
+    finally:
+        done.set()
+        watcher.join(5)
+        trap.close()
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=60)
+        psutil.wait_procs(children, timeout=30)

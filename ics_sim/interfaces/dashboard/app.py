@@ -26,7 +26,12 @@ from solara.lab import theme
 from ics_sim.interfaces.dashboard import components as c
 from ics_sim.interfaces.dashboard import export, text
 from ics_sim.interfaces.dashboard.player import BOUNDARY_NOTE, SPEEDS, Frame, Player
-from ics_sim.interfaces.dashboard.simulation import System, catalogue, find_system
+from ics_sim.interfaces.dashboard.simulation import (
+    System,
+    catalogue,
+    find_system,
+    scenario_problems,
+)
 from ics_sim.interventions import INTERVENTIONS, SHOCKS
 
 logger = logging.getLogger(__name__)
@@ -63,6 +68,12 @@ def projector_on(choice: str, width: int) -> bool:
 def systems_on_offer(extra: str | None) -> tuple[System, ...]:
     """The systems to choose from (read once per server: they are the same for everyone)."""
     return tuple(catalogue(Path(extra) if extra else None))
+
+
+@functools.lru_cache(maxsize=1)
+def broken_scenarios() -> tuple[tuple[str, str], ...]:
+    """Scenario files that could not be offered, with their errors (read once per server)."""
+    return tuple(scenario_problems())
 
 
 def first_system(systems: tuple[System, ...], extra: str | None) -> str:
@@ -236,6 +247,21 @@ def Screen(player: Player, frame: Frame, systems: tuple[System, ...], sidebar: b
                     classes=["ics-small", "ics-system-description"],
                     style="margin-top: 8px",
                 )
+                broken = broken_scenarios()
+                if broken:
+                    solara.HTML(
+                        tag="details",
+                        unsafe_innerHTML=(
+                            f"<summary>{len(broken)} scenario file"
+                            f"{'s' if len(broken) > 1 else ''} could not be loaded</summary>"
+                            + "".join(
+                                f"<div><b>{html.escape(name)}</b>: {html.escape(err)}</div>"
+                                for name, err in broken
+                            )
+                        ),
+                        classes=["ics-small", "ics-broken-scenarios"],
+                        style="margin-top: 8px; color: #8a1c1c",
+                    )
                 with solara.Row(style="align-items: center; margin-top: 4px", gap="6px"):
                     solara.HTML(
                         tag="span",

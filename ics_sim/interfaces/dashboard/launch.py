@@ -51,6 +51,9 @@ SERVER_ENV = {
     "SOLARA_THEME_SHOW_BANNER": "false",
     "SOLARA_THEME_TITLE": "ICS collaboration dashboard",
     "SOLARA_THEME_LOADER": "plain",
+    # Offline and local: Solara's asset proxy would fetch /_solara/cdn/<path> from a public
+    # CDN on the server's behalf; every asset comes from the solara-assets package instead.
+    "SOLARA_ASSETS_PROXY": "false",
 }
 
 INSTALL_HINT = (
@@ -102,8 +105,13 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--host",
         default=DEFAULT_HOST,
         metavar="ADDRESS",
-        help=f"address to listen on (default {DEFAULT_HOST}: this computer only; "
-        "0.0.0.0 lets other computers on the network open it)",
+        help=f"address to listen on (default {DEFAULT_HOST}: this computer only); any other "
+        "address opens the dashboard to other computers and needs --allow-network",
+    )
+    p.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="confirm that a non-loopback --host may be reached by other computers",
     )
     p.add_argument(
         "--open",
@@ -170,6 +178,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def reach(host: str) -> str:
+    """Who can reach ``host`` in words: its own address, or every address of this computer."""
+    if host not in ("0.0.0.0", "::", ""):
+        return f"its address {host}"
+    try:
+        names = socket.getaddrinfo(socket.gethostname(), None)
+        found = sorted({a[4][0] for a in names if not is_loopback(a[4][0])})
+    except OSError:
+        found = []
+    return "any of its addresses" + (f" ({', '.join(found)})" if found else "")
+
+
 def server_command(host: str, port: int) -> list[str]:
     """The command that runs the Solara server."""
     return [
@@ -184,6 +204,7 @@ def server_command(host: str, port: int) -> list[str]:
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",  # Solara would ask a public package index for its latest version
     ]
 
 
@@ -227,13 +248,18 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     """Validate, start the server, print the address, and serve until Ctrl-C."""
     scenario = check_scenario(args.scenario) if args.scenario is not None else None
     check_dependencies()
+    if not is_loopback(args.host) and not getattr(args, "allow_network", False):
+        raise ICSSimError(
+            f"--host {args.host} would let other computers on the network open the dashboard; "
+            "add --allow-network to confirm, or leave --host out (this computer only)"
+        )
     check_port(args.host, args.port)
     address = url(args.host, args.port)
     print(f"ics-sim dashboard: starting at {address} (press Ctrl-C to stop)", flush=True)
     if not is_loopback(args.host):
         print(
-            f"ics-sim dashboard: listening on {args.host}: other computers on the network can "
-            "open it too",
+            f"ics-sim dashboard: warning: listening on {args.host}: anyone who can reach this "
+            f"computer on {reach(args.host)} can open it and change the run",
             flush=True,
         )
     proc = subprocess.Popen(

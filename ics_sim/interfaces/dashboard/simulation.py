@@ -101,10 +101,24 @@ def scenario_system(path: Path) -> System:
     )
 
 
+def scenario_problems(folder: Path | None = None) -> list[tuple[str, str]]:
+    """The scenario files of the folder that cannot be offered, each with its error message
+    (the dashboard lists them: a broken file is never hidden)."""
+    folder = folder if folder is not None else scenario_folder()
+    problems = []
+    for path in sorted(folder.glob("*.yaml")) if folder is not None else ():
+        try:
+            load(path)
+        except ICSSimError as e:
+            problems.append((path.name, str(e)))
+    return problems
+
+
 def scenario_systems(extra: Path | None = None, folder: Path | None = None) -> list[System]:
     """Scenario files to offer: ``extra`` first, then the baseline, the workshop stories in
     order, the others by name; scenarios that switch mechanisms off (model checks for
-    researchers) last. Files that do not validate are left out."""
+    researchers) last. Files that do not validate are not offered: :func:`scenario_problems`
+    lists them with their errors."""
     folder = folder if folder is not None else scenario_folder()
     found: list[tuple[tuple[Any, ...], System]] = []
     seen: set[Path] = set()
@@ -561,6 +575,7 @@ __all__ = [
     "catalogue",
     "find_system",
     "ics_systems",
+    "scenario_problems",
     "scenario_system",
     "scenario_systems",
 ]
