@@ -19,7 +19,10 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-browser_tests = pytest.importorskip("tests.test_dashboard_browser")
+pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
+
+from tests.interfaces import test_dashboard_browser as browser_tests  # noqa: E402
+
 Session = browser_tests.Session
 chromium = browser_tests.chromium
 server = browser_tests.server
