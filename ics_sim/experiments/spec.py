@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..core.errors import ICSSimError, ParameterError
 from ..core.params import Param, suggest
-from ..scenarios.files import ScenarioError, located_error, read_yaml
+from ..scenarios.files import ScenarioError, located_error, read_yaml, resolve_reference
 from ..scenarios.schema import MAX_WEEKS, Scenario, from_dict, load
 from ..state.outcomes import OUTCOMES, PRACTICES
 
@@ -439,9 +440,11 @@ def validate(
         spec = Experiment.model_validate(raw)
     except ValidationError as e:
         raise located_error(e, path, Experiment) from None
-    base_dir = base_dir if base_dir is not None else (Path(path).parent if path else Path.cwd())
-    base_path = base_dir / spec.scenario
-    if not base_path.is_file():
+    if base_dir is None and path is not None:  # relative to the file, inside the project
+        base_path = resolve_reference(Path(path), spec.scenario, "scenario", Path(path))
+    else:
+        base_path = (base_dir if base_dir is not None else Path.cwd()) / spec.scenario
+    if not os.path.lexists(base_path):
         raise ScenarioError(
             path, "scenario", f"no scenario file {spec.scenario!r} (looked for {base_path})"
         )
@@ -538,7 +541,7 @@ def _check_design(spec: Experiment, path: Any) -> None:
 def load_experiment(path: str | Path) -> Loaded:
     """Read and check an experiment file; :class:`ScenarioError` says what is wrong."""
     path = Path(path)
-    raw = read_yaml(path)
+    raw = read_yaml(path, "experiment")
     return validate(raw, path)
 
 

@@ -5,11 +5,14 @@ pydantic: unknown keys, unknown names, wrong types, out-of-range values, an end 
 and targets that match nothing each give one message naming the file, the field and what would
 be valid. ``extends: other.yaml`` starts from another scenario: ``parameters`` are merged,
 ``interventions``, ``shocks`` and ``mechanisms_off`` are appended, and every other key replaces
-the parent's.
+the parent's. The parent is named relative to the file and must lie inside the project (the
+folder of the file given, or the working directory) unless ``--allow-outside`` is given.
 """
 
 from __future__ import annotations
 
+import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +32,15 @@ from ..interventions import INTERVENTIONS, REGISTRY, SHOCKS, Intervention, creat
 from ..sim.engine import Engine, all_params, check_mechanisms
 from ..system.composition import Composition
 from ..system.kinds import KIND_KEYS, parse_kind
-from .files import ScenarioError, _short, located_error, read_yaml
+from .files import (
+    MAX_EXTENDS,
+    ScenarioError,
+    _short,
+    located_error,
+    outside_allowed,
+    read_yaml,
+    resolve_reference,
+)
 
 MAX_WEEKS = 5200
 MAX_REPLICATES = 100_000
@@ -247,32 +258,50 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolved_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    if path.resolve() in {p.resolve() for p in seen}:
+def _resolved_raw(path: Path, top: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The data of ``path`` with its ``extends`` chain merged in; each file read once.
+
+    Every parent is validated on its own as well (so its errors name its own file), once:
+    the chain costs time in proportion to its length, not twice per level.
+    """
+    real = path.resolve()
+    if real in {p.resolve() for p in seen}:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(seen[-1], "extends", f"scenarios extend each other in a loop: {chain}")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(
+            seen[0], "extends", f"the chain of extends is longer than {MAX_EXTENDS} files"
+        )
     raw = read_yaml(path)
     parent = raw.get("extends")
     if parent is None:
         return raw
-    if not isinstance(parent, str):
-        raise ScenarioError(path, "extends", f"must be a file path, got {_short(parent)}")
-    parent_path = path.parent / parent
-    if not parent_path.exists():
-        raise ScenarioError(path, "extends", f"no scenario file {parent!r} next to this one")
-    # Validate the parent on its own first, so its errors name its own file.
-    load(parent_path, _seen=(*seen, path))
-    return _merge(_resolved_raw(parent_path, (*seen, path)), raw)
+    parent_path = resolve_reference(path, parent, "extends", top)
+    if not os.path.lexists(parent_path):
+        raise ScenarioError(path, "extends", f"no scenario file {_short(parent)} next to this one")
+    parent_raw = _resolved_raw(parent_path, top, (*seen, path))
+    _validated(parent_raw, parent_path)
+    return _merge(parent_raw, raw)
 
 
-def load(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
-    """Read and validate a scenario file (following ``extends``)."""
-    path = Path(path)
-    raw = _resolved_raw(path, _seen)
+def _validated(raw: dict[str, Any], path: Path | str | None) -> Scenario:
     try:
-        scn = Scenario.model_validate(raw)
+        return Scenario.model_validate(raw)
     except ValidationError as e:
         raise located_error(e, path, Scenario) from None
+
+
+def load(path: str | Path, *, allow_outside: bool | None = None) -> Scenario:
+    """Read and validate a scenario file (following ``extends``).
+
+    ``allow_outside``: let ``extends`` name files outside the project folder (see
+    :func:`ics_sim.scenarios.files.resolve_reference`); default: no, unless inside
+    :func:`~ics_sim.scenarios.files.outside_allowed`.
+    """
+    path = Path(path)
+    with outside_allowed(True) if allow_outside else nullcontext():
+        raw = _resolved_raw(path, path)
+    scn = _validated(raw, path)
     scn._source = path
     return scn
 
