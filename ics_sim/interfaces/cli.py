@@ -281,7 +281,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
+    _add_shared_options(sub.choices)
     return parser
+
+
+#: Commands that read scenario or experiment files (and so follow ``extends``/``scenario:``).
+READS_FILES = ("run", "check", "compare", "list", "sweep")
+
+
+def _add_shared_options(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    """Options every command that reads files shares, defined once."""
+    for name in READS_FILES:
+        if name in parsers:
+            parsers[name].add_argument(
+                "--allow-outside",
+                action="store_true",
+                help="let 'extends' and 'scenario:' name files outside the project (the "
+                "folder of the file given and the working directory)",
+            )
 
 
 def _error(message: str) -> int:
@@ -305,7 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(see '{PROG} --help')"
             )
         args.argv = argv
-        return int(args.func(args))
+        from ..scenarios.files import outside_allowed
+
+        with outside_allowed(bool(getattr(args, "allow_outside", False))):
+            return int(args.func(args))
     except ICSSimError as exc:
         return _error(str(exc))
     except KeyboardInterrupt:
