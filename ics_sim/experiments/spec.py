@@ -26,6 +26,7 @@ import itertools
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +36,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..core.errors import ICSSimError, ParameterError
 from ..core.params import Param, suggest
-from ..scenarios.files import ScenarioError, located_error, read_yaml, resolve_reference
+from ..scenarios.files import (
+    ScenarioError,
+    _short,
+    located_error,
+    read_yaml,
+    resolve_reference,
+    yaml_value,
+)
+from ..scenarios.limits import (
+    BATCH,
+    MAX_SEED,
+    Estimate,
+    available_memory,
+    check_run,
+    check_seeds,
+    is_forced,
+)
 from ..scenarios.schema import MAX_WEEKS, Scenario, from_dict, load
 from ..state.outcomes import OUTCOMES, PRACTICES
 
@@ -112,7 +129,7 @@ class Experiment(_Strict):
     seed: int | None = Field(
         None,
         ge=0,
-        le=2**62,
+        le=MAX_SEED,
         description="experiment seed: samples the design, and replicate r runs with seed + r "
         "(default: the scenario's seed)",
     )
@@ -463,7 +480,51 @@ def validate(
 
     _check_design(spec, path)
     loaded = Loaded(spec, Path(path) if path else None, base, base_path, tuple(targets))
+    last = spec.replicates - 1
+    if not spec.common_random_numbers:
+        last += (points_count(spec) - 1) * spec.replicates
+    check_seeds(loaded.seed, last, path, "seed")
+    check_sweep(loaded, processes=1, timed=False)
     return loaded
+
+
+def check_sweep(
+    loaded: Loaded, processes: int | None = None, timed: bool = True, force: bool | None = None
+) -> Estimate:
+    """Refuse a sweep this machine cannot hold before anything starts (see --force).
+
+    Memory: the design itself, and one task (up to 32 replicates of one point) in each of
+    ``processes`` workers (default: one per CPU; 0 runs in this process). Time (when
+    ``timed``; not for a cluster, whose size is not known here): every run, shared by the
+    workers.
+    """
+    spec = loaded.spec
+    points = points_count(spec)
+    procs = max(1, os.cpu_count() or 1) if processes is None else max(1, processes)
+    design = points * max(1, len(spec.parameters)) * 8 * 4  # the points and SALib's copies
+    if design > available_memory() and not (force or is_forced()):
+        raise ScenarioError(
+            loaded.path,
+            "samples",
+            f"the design of {points:,} points would need about {design / 1e9:,.1f} GB of "
+            "memory; use fewer samples or levels, or pass --force to try anyway",
+        )
+    tasks = points * math.ceil(spec.replicates / BATCH)
+    comp = loaded.base._composition()
+    return check_run(
+        comp,
+        min(spec.replicates, BATCH),
+        loaded.weeks,
+        path=loaded.path,
+        what=f"the sweep {spec.name!r}",
+        runs=tasks if timed else 0,
+        processes=procs,
+        force=force,
+        detail=f"{comp.n:,} organisations, {points:,} points x {spec.replicates:,} replicates "
+        f"x {loaded.weeks:,} weeks",
+        fix="use fewer samples, replicates or weeks (--set samples=8 --set weeks=26), fewer "
+        "--workers, or pass --force to try anyway",
+    )
 
 
 def _check_spec(t: Target, ps: ParameterSpec, design: str, path: Any, field: str) -> None:
@@ -538,11 +599,38 @@ def _check_design(spec: Experiment, path: Any) -> None:
         )
 
 
-def load_experiment(path: str | Path) -> Loaded:
-    """Read and check an experiment file; :class:`ScenarioError` says what is wrong."""
+def load_experiment(path: str | Path, overrides: Sequence[str] = ()) -> Loaded:
+    """Read and check an experiment file; :class:`ScenarioError` says what is wrong.
+
+    ``overrides``: ``KEY=VALUE`` settings (``ics-sim sweep --set samples=8``) replacing the
+    file's top-level keys before it is checked, so they are validated exactly like the file.
+    """
     path = Path(path)
     raw = read_yaml(path, "experiment")
+    raw = apply_overrides(raw, overrides, path)
     return validate(raw, path)
+
+
+def apply_overrides(
+    raw: dict[str, Any], overrides: Sequence[str], path: Path | str | None = None
+) -> dict[str, Any]:
+    """A copy of experiment data ``raw`` with each ``KEY=VALUE`` (VALUE read as YAML) set."""
+    out = dict(raw)
+    keys = list(Experiment.model_fields)
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        where = f"--set {_short(item)}"
+        if not sep or not key:
+            raise ScenarioError(path, where, "give KEY=VALUE, e.g. --set samples=8")
+        if key not in keys:
+            raise ScenarioError(
+                path,
+                where,
+                f"unknown key {_short(key)}{suggest(key, keys)}; valid keys: {', '.join(keys)}",
+            )
+        out[key] = yaml_value(text, path, where)
+    return out
 
 
 def check_points(loaded: Loaded, design: np.ndarray) -> None:

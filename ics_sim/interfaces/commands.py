@@ -250,10 +250,10 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     from ..sim.runner import run_scenario_tables
 
     scn = load(args.scenario)
-    scn.check()
     reps = args.replicates or scn.replicates
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
+    scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
     run = RunWriter(args.out)
     out = run.out
     graphs: list = []  # replicate 0's network at week 0 and at the end, from the run itself
@@ -373,14 +373,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise ICSSimError("compare needs at least two scenario files")
     scns = [load(f) for f in args.scenarios]
-    for s in scns:
-        s.check()
     names = [s.name for s in scns]
     if len(set(names)) < len(names):
         raise ICSSimError("scenarios to compare must have different names: " + ", ".join(names))
     reps = args.replicates or scns[0].replicates
     weeks = args.weeks or scns[0].weeks
     seed = scns[0].seed if args.seed is None else args.seed
+    for s in scns:
+        s.check(reps, weeks, seed)
     run = RunWriter(args.out)
     out = run.out
     frames = []

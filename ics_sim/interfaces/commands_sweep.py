@@ -64,21 +64,24 @@ def add_sweep_parser(subparsers: Any) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ..experiments.spec import load_experiment
+    from ..experiments.spec import check_sweep, load_experiment
     from ..experiments.sweep import read_manifest, sweep
 
     if args.scheduler is not None and args.workers is not None:
         from ..core.errors import ICSSimError
 
         raise ICSSimError("give --workers or --scheduler, not both (a cluster has its workers)")
-    loaded = load_experiment(args.experiment)  # errors before any output
+    sets = getattr(args, "set", None) or []
+    loaded = load_experiment(args.experiment, sets)  # errors before any output
+    check_sweep(loaded, args.workers, timed=args.scheduler is None)
     out = sweep(
         args.experiment,
         out=args.out,
         workers=args.workers,
         scheduler=args.scheduler,
         resume=args.resume,
-        progress=True,
+        progress=not getattr(args, "no_progress", False),
+        overrides=sets,
     )
     manifest = read_manifest(out)
     runs = manifest["runs"]

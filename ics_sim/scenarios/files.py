@@ -318,6 +318,24 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     return raw
 
 
+def yaml_value(text: str, path: Path | str | None, field: str) -> Any:
+    """One value written as YAML (``8``, ``true``, ``[a, b]``), read as bounded as a file."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(path, field, f"is longer than {MAX_FILE_BYTES:,} characters")
+    loader = None
+    try:
+        loader = _Loader(text)
+        return loader.get_single_data()
+    except yaml.YAMLError as e:
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ScenarioError(path, field, f"is not a valid YAML value: {problem}") from None
+    except RecursionError:
+        raise ScenarioError(path, field, "is nested too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
 def resolve_reference(path: Path, ref: Any, field: str, top: Path) -> Path:
     """The file ``ref`` (a ``extends`` or ``scenario:`` value in ``path``) names.
 

@@ -41,6 +41,7 @@ from .files import (
     read_yaml,
     resolve_reference,
 )
+from .limits import MAX_SEED, check_run, check_seeds
 
 MAX_WEEKS = 5200
 MAX_REPLICATES = 100_000
@@ -148,7 +149,7 @@ class Scenario(_Strict):
     )
     weeks: int = Field(260, ge=1, le=MAX_WEEKS, description="weeks to simulate")
     seed: int = Field(
-        1, ge=0, le=2**63 - 1, description="seed of replicate 0 (replicate r uses seed + r)"
+        1, ge=0, le=MAX_SEED, description="seed of replicate 0 (replicate r uses seed + r)"
     )
     replicates: int = Field(10, ge=1, le=MAX_REPLICATES, description="replicates to run")
     parameters: dict[str, Number] = Field(
@@ -159,6 +160,21 @@ class Scenario(_Strict):
     shocks: list[EventSpec] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("ics")
+    @classmethod
+    def _named(cls, ics: str | CountsSpec) -> str | CountsSpec:
+        if isinstance(ics, str) and not ics.strip():
+            raise ValueError("must name an ICS ('default', an ICB code or name), not be empty")
+        return ics
+
+    @model_validator(mode="after")
+    def _seeds_fit(self) -> Scenario:
+        try:
+            check_seeds(self.seed, self.replicates - 1)
+        except ScenarioError as e:
+            raise ValueError(f"seed: {e.detail}") from None
+        return self
 
     @field_validator("parameters")
     @classmethod
@@ -219,14 +235,17 @@ class Scenario(_Strict):
         base = self.seed if seed is None else seed
         return [base + r for r in range(replicates or self.replicates)]
 
-    def engine(self, seeds: list[int]) -> Engine:
-        """An engine running this scenario for the given seeds (targets checked here)."""
+    def _composition(self) -> Composition:
         try:
-            comp = self.composition()
+            return self.composition()
         except ScenarioError:
             raise
         except ICSSimError as err:
             raise ScenarioError(self._source, "ics", str(err)) from None
+
+    def engine(self, seeds: list[int], comp: Composition | None = None) -> Engine:
+        """An engine running this scenario for the given seeds (targets checked here)."""
+        comp = self._composition() if comp is None else comp
         events = self.create_events()
         eng = Engine(comp, seeds, self.parameters, self.mechanisms_off, events)
         for (path, _), ev in zip(self.events(), events, strict=True):
@@ -236,9 +255,20 @@ class Scenario(_Strict):
                 raise ScenarioError(self._source, f"{path}.targets", str(err)) from None
         return eng
 
-    def check(self) -> None:
-        """Everything a run needs, short of running: the ICS exists, targets match."""
-        self.engine([self.seed]) if self.weeks else None
+    def check(
+        self, replicates: int | None = None, weeks: int | None = None, seed: int | None = None
+    ) -> None:
+        """Everything a run of ``replicates`` x ``weeks`` from ``seed`` (default: the file's)
+        needs, short of running: its seeds fit, the ICS exists, this machine can hold it
+        (estimated before anything is allocated; see :mod:`ics_sim.scenarios.limits`),
+        targets match."""
+        replicates = self.replicates if replicates is None else replicates
+        weeks = self.weeks if weeks is None else weeks
+        seed = self.seed if seed is None else seed
+        check_seeds(seed, replicates - 1, self._source, "seed")
+        comp = self._composition()
+        check_run(comp, replicates, weeks, path=self._source, what=f"{self.name!r}")
+        self.engine([seed], comp) if weeks else None
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
