@@ -156,7 +156,8 @@ class Experiment(_Strict):
     def _design(cls, name: str) -> str:
         if name not in DESIGNS:
             raise ValueError(
-                f"unknown design {name!r}{suggest(name, DESIGNS)}; valid: " + ", ".join(DESIGNS)
+                f"unknown design {_short(name)}{suggest(name[:100], DESIGNS)}; valid: "
+                + ", ".join(DESIGNS)
             )
         return name
 
@@ -168,7 +169,8 @@ class Experiment(_Strict):
         for n in names:
             if n not in OUTCOMES:
                 raise ValueError(
-                    f"unknown outcome {n!r}{suggest(n, OUTCOMES)}; valid: " + ", ".join(OUTCOMES)
+                    f"unknown outcome {_short(n)}{suggest(n[:100], OUTCOMES)}; valid: "
+                    + ", ".join(OUTCOMES)
                 )
         if len(set(names)) != len(names):
             raise ValueError("outcomes must not repeat")
@@ -233,8 +235,8 @@ def resolve_target(name: str, scn: Scenario) -> Target:
             "as interventions[0].params.attendance or shocks[0].start"
         )
         raise ParameterError(
-            f"unknown parameter {name!r}{suggest(name, list(table) + paths)}; valid: the model "
-            f"parameters {', '.join(sorted(table))}{events}"
+            f"unknown parameter {_short(name)}{suggest(name[:100], list(table) + paths)}; "
+            f"valid: the model parameters {', '.join(sorted(table))}{events}"
         )
     section, index, key, when = m.group(1), int(m.group(2)), m.group(3), m.group(4)
     events = getattr(scn, section)
@@ -249,8 +251,8 @@ def resolve_target(name: str, scn: Scenario) -> Target:
     declared = {p.name: p for p in REGISTRY[event.type].params}
     if key not in declared:
         raise ParameterError(
-            f"{section}[{index}] is {event.type}, which has no parameter {key!r}"
-            f"{suggest(key, declared)}; it "
+            f"{section}[{index}] is {event.type}, which has no parameter {_short(key)}"
+            f"{suggest(key[:100], declared)}; it "
             f"takes: {', '.join(declared) or '(no parameters)'}"
         )
     p = declared[key]
@@ -463,22 +465,29 @@ def validate(
         base_path = (base_dir if base_dir is not None else Path.cwd()) / spec.scenario
     if not os.path.lexists(base_path):
         raise ScenarioError(
-            path, "scenario", f"no scenario file {spec.scenario!r} (looked for {base_path})"
+            path, "scenario", f"no scenario file {_short(spec.scenario)} (looked for {base_path})"
         )
     base = load(base_path)  # its own errors name its own file
     base.check()
 
-    targets = []
+    targets, found = [], []  # every problem of the file, not just the first
     for name, ps in spec.parameters.items():
-        field = f"parameters.{name}"
+        field = f"parameters.{name if len(name) <= 60 else name[:57] + '...'}"
         try:
             t = resolve_target(name, base)
+            _check_spec(t, ps, spec.design, path, field)
+        except ScenarioError as e:
+            found += e.problems
         except ICSSimError as e:
-            raise ScenarioError(path, field, str(e)) from None
-        _check_spec(t, ps, spec.design, path, field)
-        targets.append(t)
-
-    _check_design(spec, path)
+            found.append((field, str(e)))
+        else:
+            targets.append(t)
+    try:
+        _check_design(spec, path)
+    except ScenarioError as e:
+        found += e.problems
+    if found:
+        raise ScenarioError.of(path, found)
     loaded = Loaded(spec, Path(path) if path else None, base, base_path, tuple(targets))
     last = spec.replicates - 1
     if not spec.common_random_numbers:
@@ -516,7 +525,7 @@ def check_sweep(
         min(spec.replicates, BATCH),
         loaded.weeks,
         path=loaded.path,
-        what=f"the sweep {spec.name!r}",
+        what=f"the sweep {_short(spec.name)}",
         runs=tasks if timed else 0,
         processes=procs,
         force=force,

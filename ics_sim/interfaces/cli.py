@@ -400,7 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             return int(args.func(args))
     except ICSSimError as exc:
-        return _error(str(exc))
+        for line in exc.lines() if hasattr(exc, "lines") else [str(exc)]:  # every problem
+            code = _error(line)
+        return code
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted; files already written are complete", file=sys.stderr)
         return 130

@@ -65,7 +65,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             s = load(f)
             s.check()
         except ICSSimError as e:
-            print(f"ics-sim: error: {e}", file=sys.stderr)
+            for line in e.lines() if hasattr(e, "lines") else [str(e)]:  # every problem
+                print(f"ics-sim: error: {line}", file=sys.stderr)
             bad += 1
         else:
             events = len(s.interventions) + len(s.shocks)

@@ -32,13 +32,34 @@ from ..core.params import suggest
 
 
 class ScenarioError(ICSSimError):
-    """A scenario or experiment file problem, located by file and field path."""
+    """A scenario or experiment file problem, located by file and field path.
+
+    One error may hold several problems of the same file (``problems``: field path and
+    message of each), so a file with three mistakes is fixed in one round, not three.
+    """
 
     def __init__(self, path: Path | str | None, field: str, message: str):
         where = f"{path}: " if path else ""
         loc = f"{field}: " if field else ""
         super().__init__(f"{where}{loc}{message}")
         self.path, self.field, self.detail = path, field, message
+        self.problems: list[tuple[str, str]] = [(field, message)]
+
+    @classmethod
+    def of(cls, path: Path | str | None, problems: list[tuple[str, str]]) -> ScenarioError:
+        """One error for every problem found in the file ``path`` (the first leads)."""
+        if len(problems) == 1:
+            return cls(path, *problems[0])
+        listed = "; ".join(f"{f}: {m}" if f else m for f, m in problems)
+        err = cls(path, "", f"{len(problems)} problems: {listed}")
+        err.field, err.detail = problems[0]
+        err.problems = list(problems)
+        return err
+
+    def lines(self) -> list[str]:
+        """One line per problem, each naming the file and the field."""
+        where = f"{self.path}: " if self.path else ""
+        return [f"{where}{f}: {m}" if f else f"{where}{m}" for f, m in self.problems]
 
 
 def _args(ann: Any) -> tuple[Any, ...]:
@@ -106,27 +127,48 @@ def _short(value: Any, limit: int = 40) -> str:
 def located_error(
     exc: ValidationError, path: Path | str | None, root: type[BaseModel]
 ) -> ScenarioError:
-    """The most useful single message from a pydantic error about a file of ``root``."""
-    errors = exc.errors(include_url=False)
-    # Of the branches of a union (ics: text or counts), report the one the input was meant for.
-    err = next((e for e in errors if e["type"] != "string_type" or len(errors) == 1), errors[0])
-    field, _ = _walk(root, err["loc"])
+    """Every problem of a pydantic error about a file of ``root``, each with its field path."""
+    return ScenarioError.of(path, problems(exc, root))
+
+
+def problems(exc: ValidationError, root: type[BaseModel]) -> list[tuple[str, str]]:
+    """(field path, message) of each error, one per field, in the file's order."""
+    errors = [(_walk(root, e["loc"])[0], e) for e in exc.errors(include_url=False)]
+
+    def other_branch(field: str, err: dict[str, Any]) -> bool:
+        # Of the branches of a union (ics: text or counts), report the one the input was
+        # meant for: "not text" is dropped where another branch says more about the field.
+        return err["type"] == "string_type" and any(
+            e["type"] != "string_type" and (f == field or f.startswith((field + ".", field + "[")))
+            for f, e in errors
+        )
+
+    out: dict[str, str] = {}
+    for field, err in errors:
+        if other_branch(field, err):
+            continue
+        field, message = _problem(root, field, err)
+        out.setdefault(field, message)  # float | int: one message per field
+    return list(out.items())
+
+
+def _problem(root: type[BaseModel], field: str, err: dict[str, Any]) -> tuple[str, str]:
     kind = err["type"]
     if kind == "extra_forbidden":
         name = str(err["loc"][-1])
         field, model = _walk(root, err["loc"][:-1])
         valid = list(model.model_fields) if model else []
-        return ScenarioError(
-            path,
+        shown = _short(name)
+        return (
             field,
-            f"unknown key {name!r}{suggest(name, valid)}; valid keys: {', '.join(valid)}",
+            f"unknown key {shown}{suggest(name[:100], valid)}; valid keys: {', '.join(valid)}",
         )
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
-        return ScenarioError(path, field, "this key is required")
+        return field, "this key is required"
     if "input" in err and kind.endswith("_type"):
         msg += f" (got {type(err['input']).__name__} {_short(err['input'])})"
-    return ScenarioError(path, field, msg)
+    return field, msg
 
 
 #: Largest scenario or experiment file read (the shipped ones are under 4 KiB).

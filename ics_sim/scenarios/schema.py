@@ -89,8 +89,8 @@ class EventSpec(_Strict):
     def _known_type(cls, name: str) -> str:
         if name not in REGISTRY:
             raise ValueError(
-                f"unknown intervention or shock {name!r}{suggest(name, REGISTRY)}; valid: "
-                + ", ".join(REGISTRY)
+                f"unknown intervention or shock {_short(name)}{suggest(name[:100], REGISTRY)}; "
+                "valid: " + ", ".join(REGISTRY)
             )
         return name
 
@@ -103,8 +103,8 @@ class EventSpec(_Strict):
         for name in self.params:
             if name not in valid:
                 raise ValueError(
-                    f"params: unknown parameter {name!r}{suggest(name, valid)} for {self.type}; "
-                    f"it takes: {', '.join(valid) or '(no parameters)'}"
+                    f"params: unknown parameter {_short(name)}{suggest(name[:100], valid)} for "
+                    f"{self.type}; it takes: {', '.join(valid) or '(no parameters)'}"
                 )
         try:
             resolve(cls.params, self.params)
@@ -179,10 +179,14 @@ class Scenario(_Strict):
     @field_validator("parameters")
     @classmethod
     def _known_parameters(cls, values: dict[str, float]) -> dict[str, float]:
-        try:
-            resolve(all_params(), values)
-        except ICSSimError as e:
-            raise ValueError(str(e)) from None
+        declared, found = all_params(), []
+        for name, value in values.items():  # each on its own: every bad one is reported
+            try:
+                resolve(declared, {name: value})
+            except ICSSimError as e:
+                found.append(str(e))
+        if found:
+            raise ValueError("; ".join(found))
         return values
 
     @field_validator("mechanisms_off")
@@ -248,11 +252,14 @@ class Scenario(_Strict):
         comp = self._composition() if comp is None else comp
         events = self.create_events()
         eng = Engine(comp, seeds, self.parameters, self.mechanisms_off, events)
+        found = []  # every event whose targets match nothing, not just the first
         for (path, _), ev in zip(self.events(), events, strict=True):
             try:
                 ev.bind(eng)
             except ICSSimError as err:
-                raise ScenarioError(self._source, f"{path}.targets", str(err)) from None
+                found.append((f"{path}.targets", str(err)))
+        if found:
+            raise ScenarioError.of(self._source, found)
         return eng
 
     def check(
@@ -267,7 +274,7 @@ class Scenario(_Strict):
         seed = self.seed if seed is None else seed
         check_seeds(seed, replicates - 1, self._source, "seed")
         comp = self._composition()
-        check_run(comp, replicates, weeks, path=self._source, what=f"{self.name!r}")
+        check_run(comp, replicates, weeks, path=self._source, what=f"{_short(self.name)}")
         self.engine([seed], comp) if weeks else None
 
 
