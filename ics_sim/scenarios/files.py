@@ -30,6 +30,9 @@ from pydantic import BaseModel, ValidationError
 from ..core.errors import ICSSimError
 from ..core.params import suggest
 
+#: Most problems of one file listed (a file of 20,000 unknown keys needs only a few).
+MAX_PROBLEMS = 50
+
 
 class ScenarioError(ICSSimError):
     """A scenario or experiment file problem, located by file and field path.
@@ -48,6 +51,9 @@ class ScenarioError(ICSSimError):
     @classmethod
     def of(cls, path: Path | str | None, problems: list[tuple[str, str]]) -> ScenarioError:
         """One error for every problem found in the file ``path`` (the first leads)."""
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], ("", f"and {more:,} more problems")]
         if len(problems) == 1:
             return cls(path, *problems[0])
         listed = "; ".join(f"{f}: {m}" if f else m for f, m in problems)
@@ -143,13 +149,14 @@ def problems(exc: ValidationError, root: type[BaseModel]) -> list[tuple[str, str
             for f, e in errors
         )
 
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     for field, err in errors:
         if other_branch(field, err):
             continue
         field, message = _problem(root, field, err)
-        out.setdefault(field, message)  # float | int: one message per field
-    return list(out.items())
+        key = f"{field}\0{err['loc'][-1]}" if err["type"] == "extra_forbidden" else field
+        out.setdefault(key, (field, message))  # float | int: one message per field
+    return list(out.values())
 
 
 def _problem(root: type[BaseModel], field: str, err: dict[str, Any]) -> tuple[str, str]:
@@ -254,7 +261,10 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, ArithmeticError):
+        except RecursionError:
+            raise
+        except (ValueError, TypeError, ArithmeticError, AttributeError, LookupError):
+            # PyYAML's constructors fail in many ways on a tagged value ('!!timestamp soon')
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
