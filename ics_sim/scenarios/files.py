@@ -94,7 +94,8 @@ def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, type[BaseMo
         part = str(part)
         if part in tags or part.startswith(("function-", "tagged-union")):
             continue
-        out += ("." if out else "") + part
+        shown = part if part.isprintable() and len(part) <= 60 else _short(part)
+        out += ("." if out else "") + shown
         field = model.model_fields.get(part) if model is not None else None
         if field is None:  # a key of a mapping: the model of its values still applies
             continue
