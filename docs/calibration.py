@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(f"{sb:.2f}", m, "yes" if safety_ok(m) else "no") for sb, m in safety.items()]
     print_table(f"safety_base (power_voice_exponent = {ex0})", rows, a.weeks, "half unsafe")
     fits = [sb for sb in SAFETY if safety_ok(safety[sb])]
-    pick_sb = min(
-        fits, key=lambda sb: abs(safety[sb]["unsafe_share"].mean() - 0.5), default=None
-    )
+    pick_sb = min(fits, key=lambda sb: abs(safety[sb]["unsafe_share"].mean() - 0.5), default=None)
     fine = ", ".join(f"{sb:.2f}" for sb in fits) or "none"
     print(f"-> the rule picks {pick_sb}; values meeting the target: {fine}")
 

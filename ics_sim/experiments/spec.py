@@ -24,7 +24,9 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,7 +36,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..core.errors import ICSSimError, ParameterError
 from ..core.params import Param, suggest
-from ..scenarios.files import ScenarioError, located_error, read_yaml
+from ..scenarios.files import (
+    ScenarioError,
+    _short,
+    located_error,
+    read_yaml,
+    resolve_reference,
+    yaml_value,
+)
+from ..scenarios.limits import (
+    BATCH,
+    MAX_SEED,
+    Estimate,
+    available_memory,
+    check_run,
+    check_seeds,
+    is_forced,
+)
 from ..scenarios.schema import MAX_WEEKS, Scenario, from_dict, load
 from ..state.outcomes import OUTCOMES, PRACTICES
 
@@ -111,7 +129,7 @@ class Experiment(_Strict):
     seed: int | None = Field(
         None,
         ge=0,
-        le=2**62,
+        le=MAX_SEED,
         description="experiment seed: samples the design, and replicate r runs with seed + r "
         "(default: the scenario's seed)",
     )
@@ -138,7 +156,8 @@ class Experiment(_Strict):
     def _design(cls, name: str) -> str:
         if name not in DESIGNS:
             raise ValueError(
-                f"unknown design {name!r}{suggest(name, DESIGNS)}; valid: " + ", ".join(DESIGNS)
+                f"unknown design {_short(name)}{suggest(name[:100], DESIGNS)}; valid: "
+                + ", ".join(DESIGNS)
             )
         return name
 
@@ -150,7 +169,8 @@ class Experiment(_Strict):
         for n in names:
             if n not in OUTCOMES:
                 raise ValueError(
-                    f"unknown outcome {n!r}{suggest(n, OUTCOMES)}; valid: " + ", ".join(OUTCOMES)
+                    f"unknown outcome {_short(n)}{suggest(n[:100], OUTCOMES)}; valid: "
+                    + ", ".join(OUTCOMES)
                 )
         if len(set(names)) != len(names):
             raise ValueError("outcomes must not repeat")
@@ -215,8 +235,8 @@ def resolve_target(name: str, scn: Scenario) -> Target:
             "as interventions[0].params.attendance or shocks[0].start"
         )
         raise ParameterError(
-            f"unknown parameter {name!r}{suggest(name, list(table) + paths)}; valid: the model "
-            f"parameters {', '.join(sorted(table))}{events}"
+            f"unknown parameter {_short(name)}{suggest(name[:100], list(table) + paths)}; "
+            f"valid: the model parameters {', '.join(sorted(table))}{events}"
         )
     section, index, key, when = m.group(1), int(m.group(2)), m.group(3), m.group(4)
     events = getattr(scn, section)
@@ -231,8 +251,8 @@ def resolve_target(name: str, scn: Scenario) -> Target:
     declared = {p.name: p for p in REGISTRY[event.type].params}
     if key not in declared:
         raise ParameterError(
-            f"{section}[{index}] is {event.type}, which has no parameter {key!r}"
-            f"{suggest(key, declared)}; it "
+            f"{section}[{index}] is {event.type}, which has no parameter {_short(key)}"
+            f"{suggest(key[:100], declared)}; it "
             f"takes: {', '.join(declared) or '(no parameters)'}"
         )
     p = declared[key]
@@ -439,28 +459,81 @@ def validate(
         spec = Experiment.model_validate(raw)
     except ValidationError as e:
         raise located_error(e, path, Experiment) from None
-    base_dir = base_dir if base_dir is not None else (Path(path).parent if path else Path.cwd())
-    base_path = base_dir / spec.scenario
-    if not base_path.is_file():
+    if base_dir is None and path is not None:  # relative to the file, inside the project
+        base_path = resolve_reference(Path(path), spec.scenario, "scenario", Path(path))
+    else:
+        base_path = (base_dir if base_dir is not None else Path.cwd()) / spec.scenario
+    if not os.path.lexists(base_path):
         raise ScenarioError(
-            path, "scenario", f"no scenario file {spec.scenario!r} (looked for {base_path})"
+            path, "scenario", f"no scenario file {_short(spec.scenario)} (looked for {base_path})"
         )
     base = load(base_path)  # its own errors name its own file
     base.check()
 
-    targets = []
+    targets, found = [], []  # every problem of the file, not just the first
     for name, ps in spec.parameters.items():
-        field = f"parameters.{name}"
+        field = f"parameters.{name if len(name) <= 60 else name[:57] + '...'}"
         try:
             t = resolve_target(name, base)
+            _check_spec(t, ps, spec.design, path, field)
+        except ScenarioError as e:
+            found += e.problems
         except ICSSimError as e:
-            raise ScenarioError(path, field, str(e)) from None
-        _check_spec(t, ps, spec.design, path, field)
-        targets.append(t)
-
-    _check_design(spec, path)
+            found.append((field, str(e)))
+        else:
+            targets.append(t)
+    try:
+        _check_design(spec, path)
+    except ScenarioError as e:
+        found += e.problems
+    if found:
+        raise ScenarioError.of(path, found)
     loaded = Loaded(spec, Path(path) if path else None, base, base_path, tuple(targets))
+    last = spec.replicates - 1
+    if not spec.common_random_numbers:
+        last += (points_count(spec) - 1) * spec.replicates
+    check_seeds(loaded.seed, last, path, "seed")
+    check_sweep(loaded, processes=1, timed=False)
     return loaded
+
+
+def check_sweep(
+    loaded: Loaded, processes: int | None = None, timed: bool = True, force: bool | None = None
+) -> Estimate:
+    """Refuse a sweep this machine cannot hold before anything starts (see --force).
+
+    Memory: the design itself, and one task (up to 32 replicates of one point) in each of
+    ``processes`` workers (default: one per CPU; 0 runs in this process). Time (when
+    ``timed``; not for a cluster, whose size is not known here): every run, shared by the
+    workers.
+    """
+    spec = loaded.spec
+    points = points_count(spec)
+    procs = max(1, os.cpu_count() or 1) if processes is None else max(1, processes)
+    design = points * max(1, len(spec.parameters)) * 8 * 4  # the points and SALib's copies
+    if design > available_memory() and not (force or is_forced()):
+        raise ScenarioError(
+            loaded.path,
+            "samples",
+            f"the design of {points:,} points would need about {design / 1e9:,.1f} GB of "
+            "memory; use fewer samples or levels, or pass --force to try anyway",
+        )
+    tasks = points * math.ceil(spec.replicates / BATCH)
+    comp = loaded.base._composition()
+    return check_run(
+        comp,
+        min(spec.replicates, BATCH),
+        loaded.weeks,
+        path=loaded.path,
+        what=f"the sweep {_short(spec.name)}",
+        runs=tasks if timed else 0,
+        processes=procs,
+        force=force,
+        detail=f"{comp.n:,} organisations, {points:,} points x {spec.replicates:,} replicates "
+        f"x {loaded.weeks:,} weeks",
+        fix="use fewer samples, replicates or weeks (--set samples=8 --set weeks=26), fewer "
+        "--workers, or pass --force to try anyway",
+    )
 
 
 def _check_spec(t: Target, ps: ParameterSpec, design: str, path: Any, field: str) -> None:
@@ -535,11 +608,38 @@ def _check_design(spec: Experiment, path: Any) -> None:
         )
 
 
-def load_experiment(path: str | Path) -> Loaded:
-    """Read and check an experiment file; :class:`ScenarioError` says what is wrong."""
+def load_experiment(path: str | Path, overrides: Sequence[str] = ()) -> Loaded:
+    """Read and check an experiment file; :class:`ScenarioError` says what is wrong.
+
+    ``overrides``: ``KEY=VALUE`` settings (``ics-sim sweep --set samples=8``) replacing the
+    file's top-level keys before it is checked, so they are validated exactly like the file.
+    """
     path = Path(path)
-    raw = read_yaml(path)
+    raw = read_yaml(path, "experiment")
+    raw = apply_overrides(raw, overrides, path)
     return validate(raw, path)
+
+
+def apply_overrides(
+    raw: dict[str, Any], overrides: Sequence[str], path: Path | str | None = None
+) -> dict[str, Any]:
+    """A copy of experiment data ``raw`` with each ``KEY=VALUE`` (VALUE read as YAML) set."""
+    out = dict(raw)
+    keys = list(Experiment.model_fields)
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        where = f"--set {_short(item)}"
+        if not sep or not key:
+            raise ScenarioError(path, where, "give KEY=VALUE, e.g. --set samples=8")
+        if key not in keys:
+            raise ScenarioError(
+                path,
+                where,
+                f"unknown key {_short(key)}{suggest(key, keys)}; valid keys: {', '.join(keys)}",
+            )
+        out[key] = yaml_value(text, path, where)
+    return out
 
 
 def check_points(loaded: Loaded, design: np.ndarray) -> None:

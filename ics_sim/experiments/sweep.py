@@ -38,7 +38,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -608,6 +608,7 @@ def sweep(
     resume: bool = False,
     progress: bool = True,
     worker_timeout: float = WORKER_TIMEOUT,
+    overrides: Sequence[str] = (),
 ) -> Path:
     """Run an experiment's sweep; return its results folder.
 
@@ -624,6 +625,7 @@ def sweep(
         progress: show a progress bar (when stderr is a terminal).
         worker_timeout: on a Dask cluster, seconds to wait with work left while the cluster
             has no live worker before giving up (the results so far are kept).
+        overrides: ``KEY=VALUE`` settings replacing the file's keys (``--set samples=8``).
 
     Raises:
         ICSSimError: a bad experiment file, a non-empty ``out`` without ``resume``, a
@@ -632,7 +634,7 @@ def sweep(
     """
     if workers is not None and (isinstance(workers, bool) or workers < 0):
         raise ICSSimError(f"workers must be 0 or more, got {workers!r}")
-    loaded = load_experiment(experiment_path)
+    loaded = load_experiment(experiment_path, overrides)
     out_dir = Path(out if out is not None else default_out(loaded)).expanduser()
     if _visible(out_dir) and not resume:  # before connecting to anything
         _start(out_dir, loaded, resume)

@@ -28,7 +28,11 @@ PROG = "ics-sim"
 DEFAULT_WEEKS = 260
 DEFAULT_SEED = 1
 DEFAULT_OUT = "ics-sim-output"
-MAX_WEEKS = 52_000  # a thousand years: anything more is a typo
+#: Largest values any command accepts: the same limits as scenario and experiment files.
+MAX_WEEKS = 5200
+MAX_REPLICATES = 100_000
+MAX_SEED = 2**63 - 1
+MAX_WORKERS = 1024
 
 
 class UsageError(ICSSimError):
@@ -61,10 +65,6 @@ def _int_arg(name: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
 # ics-sim run
 
 
-def _positive_int(name: str) -> Callable[[str], int]:
-    return _int_arg(name, 1)
-
-
 def add_run(sub: Any) -> None:
     p = sub.add_parser(
         "run",
@@ -91,7 +91,7 @@ def add_run(sub: Any) -> None:
     )
     p.add_argument(
         "--seed",
-        type=_int_arg("--seed", 0, 2**63 - 1),
+        type=_int_arg("--seed", 0, MAX_SEED),
         default=None,
         metavar="S",
         help="random seed: the same seed gives the same results "
@@ -106,7 +106,7 @@ def add_run(sub: Any) -> None:
     )
     p.add_argument(
         "--replicates",
-        type=_positive_int("--replicates"),
+        type=_int_arg("--replicates", 1, MAX_REPLICATES),
         default=None,
         metavar="R",
         help="with a scenario file: number of replicates (default: the scenario's)",
@@ -141,6 +141,8 @@ def _make_model(seed: int, ics: str | None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.ics is not None and not args.ics.strip():
+        raise UsageError("--ics: give an ICB code or name (see 'ics-sim list ics'), not ''")
     if args.scenario is not None:
         if args.ics is not None:
             raise UsageError("--ics cannot be combined with a scenario file (set 'ics:' in it)")
@@ -151,7 +153,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--replicates needs a scenario file: ics-sim run SCENARIO.yaml")
     args.weeks = DEFAULT_WEEKS if args.weeks is None else args.weeks
     args.seed = DEFAULT_SEED if args.seed is None else args.seed
+    _check_single(args)
     return run_single(args)
+
+
+def _check_single(args: argparse.Namespace) -> None:
+    """Refuse a plain run this machine cannot hold, before building it (see --force)."""
+    from ..scenarios.limits import check_run
+    from ..system.lookup import resolve_composition
+
+    try:
+        comp = resolve_composition(args.ics)
+    except ImportError:
+        return  # no real ICS data: _make_model says so
+    check_run(comp, 1, args.weeks, what=f"a run of {comp.name}")
 
 
 def run_single(args: argparse.Namespace) -> int:
@@ -283,7 +298,71 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
+    _add_shared_options(sub.choices)
     return parser
+
+
+#: Commands that read scenario or experiment files (and so follow ``extends``/``scenario:``).
+READS_FILES = ("run", "check", "compare", "list", "sweep")
+
+
+#: Commands that start simulations (and so may be too big for the machine).
+RUNS_MODEL = ("run", "compare", "sweep")
+#: Upper bounds of the numeric options every command shares, by option name.
+BOUNDS = {"seed": MAX_SEED, "weeks": MAX_WEEKS, "replicates": MAX_REPLICATES}
+
+
+def _bounded(parse: Callable[[str], Any], name: str, hi: int) -> Callable[[str], Any]:
+    def bounded(text: str) -> Any:
+        value = parse(text)
+        if isinstance(value, int) and value > hi:
+            raise argparse.ArgumentTypeError(f"must be at most {hi}, got {value}")
+        return value
+
+    bounded.__name__ = name
+    return bounded
+
+
+def _add_shared_options(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    """Options and limits every command shares, defined once.
+
+    Every ``--seed``, ``--weeks`` and ``--replicates`` gets the same upper bound as the files
+    (whatever its command's own parser checks), and ``--workers`` at most
+    :data:`MAX_WORKERS`; every path must be a non-empty name.
+    """
+    bounds = {**BOUNDS, "workers": MAX_WORKERS}
+    for parser in parsers.values():
+        for action in parser._actions:
+            if action.dest in bounds and action.type is not None:
+                action.type = _bounded(action.type, action.dest, bounds[action.dest])
+            elif action.type is Path:
+                action.type = _path
+    for name in RUNS_MODEL:
+        if name in parsers:
+            parsers[name].add_argument(
+                "--force",
+                action="store_true",
+                help="start even when the memory or time estimate says this machine cannot "
+                "finish it (by default such a run is refused before it starts)",
+            )
+    sweep = parsers.get("sweep")
+    if sweep is not None:
+        sweep.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="replace a key of the experiment file for this sweep, checked like the file "
+            "(repeatable), e.g. --set samples=8 --set weeks=26 --set replicates=2",
+        )
+    for name in READS_FILES:
+        if name in parsers:
+            parsers[name].add_argument(
+                "--allow-outside",
+                action="store_true",
+                help="let 'extends' and 'scenario:' name files outside the project (the "
+                "folder of the file given and the working directory)",
+            )
 
 
 def _error(message: str) -> int:
@@ -297,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
+        _check_text(argv)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version print, then exit 0
@@ -307,15 +387,47 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(see '{PROG} --help')"
             )
         args.argv = argv
-        return int(args.func(args))
+        from ..scenarios.files import outside_allowed
+        from ..scenarios.limits import forced
+
+        with (
+            outside_allowed(bool(getattr(args, "allow_outside", False))),
+            forced(bool(getattr(args, "force", False))),
+        ):
+            return int(args.func(args))
     except ICSSimError as exc:
-        return _error(str(exc))
+        for line in exc.lines() if hasattr(exc, "lines") else [str(exc)]:  # every problem
+            code = _error(line)
+        return code
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted; files already written are complete", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `ics-sim run | head -3`
         _silence_stdout()
         return 141
+
+
+def _path(text: str) -> Path:
+    """A path argument: a non-empty name (``--out ''`` would mean the working directory)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must be a file or folder name, not empty")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("must not contain a NUL character")
+    return Path(text)
+
+
+def _check_text(argv: list[str]) -> None:
+    """Every argument is text: bytes that are not UTF-8 (``--out $'\\xff'``) are refused here,
+    before they can reach a file name, a manifest or a message."""
+    for i, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            raise UsageError(
+                f"argument {i + 1} ({shown[:60]}) is not valid UTF-8 text; rename the file or "
+                "folder, or give another name"
+            ) from None
 
 
 def _command_names(parser: argparse.ArgumentParser) -> list[str]:

@@ -65,7 +65,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             s = load(f)
             s.check()
         except ICSSimError as e:
-            print(f"ics-sim: error: {e}", file=sys.stderr)
+            for line in e.lines() if hasattr(e, "lines") else [str(e)]:  # every problem
+                print(f"ics-sim: error: {line}", file=sys.stderr)
             bad += 1
         else:
             events = len(s.interventions) + len(s.shocks)
@@ -248,10 +249,10 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     from ..scenarios.schema import load
 
     scn = load(args.scenario)
-    scn.check()
     reps = args.replicates or scn.replicates
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
+    scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
     with RunWriter(args.out) as run:
         return _run_scenario(args, run, scn, reps, weeks, seed)
 
@@ -419,14 +420,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise ICSSimError("compare needs at least two scenario files")
     scns = [load(f) for f in args.scenarios]
-    for s in scns:
-        s.check()
     names = [s.name for s in scns]
     if len(set(names)) < len(names):
         raise ICSSimError("scenarios to compare must have different names: " + ", ".join(names))
     reps = args.replicates or scns[0].replicates
     weeks = args.weeks or scns[0].weeks
     seed = scns[0].seed if args.seed is None else args.seed
+    for s in scns:
+        s.check(reps, weeks, seed)
     with RunWriter(args.out) as run:
         return _compare(args, run, scns, names, reps, weeks, seed)
 

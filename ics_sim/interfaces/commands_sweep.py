@@ -67,12 +67,11 @@ def add_sweep_parser(subparsers: Any) -> None:
         metavar="SECONDS",
         help="with --scheduler: give up after this long with no live worker (default 120)",
     )
-    if not any("--no-progress" in a.option_strings for a in p._actions):
-        p.add_argument(
-            "--no-progress",
-            action="store_true",
-            help="never show the progress bar (it is only shown when stderr is a terminal)",
-        )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="never show the progress bar (it is only shown when stderr is a terminal)",
+    )
     p.set_defaults(func=cmd_sweep)
 
 
@@ -87,7 +86,7 @@ def _seconds(text: str) -> float:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ..experiments.spec import load_experiment
+    from ..experiments.spec import check_sweep, load_experiment
     from ..experiments.sweep import WORKER_TIMEOUT, read_manifest, sweep
     from .progress import elapsed
 
@@ -95,7 +94,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from ..core.errors import ICSSimError
 
         raise ICSSimError("give --workers or --scheduler, not both (a cluster has its workers)")
-    loaded = load_experiment(args.experiment)  # errors before any output
+    sets = getattr(args, "set", None) or []
+    loaded = load_experiment(args.experiment, sets)  # errors before any output
+    check_sweep(loaded, args.workers, timed=args.scheduler is None)
     out = sweep(
         args.experiment,
         out=args.out,
@@ -104,6 +105,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         resume=args.resume,
         progress=not args.no_progress,
         worker_timeout=args.worker_timeout or WORKER_TIMEOUT,
+        overrides=sets,
     )
     manifest = read_manifest(out)
     runs = manifest["runs"]

@@ -5,11 +5,14 @@ pydantic: unknown keys, unknown names, wrong types, out-of-range values, an end 
 and targets that match nothing each give one message naming the file, the field and what would
 be valid. ``extends: other.yaml`` starts from another scenario: ``parameters`` are merged,
 ``interventions``, ``shocks`` and ``mechanisms_off`` are appended, and every other key replaces
-the parent's.
+the parent's. The parent is named relative to the file and must lie inside the project (the
+folder of the file given, or the working directory) unless ``--allow-outside`` is given.
 """
 
 from __future__ import annotations
 
+import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +32,16 @@ from ..interventions import INTERVENTIONS, REGISTRY, SHOCKS, Intervention, creat
 from ..sim.engine import Engine, all_params, check_mechanisms
 from ..system.composition import Composition
 from ..system.kinds import KIND_KEYS, parse_kind
-from .files import ScenarioError, _short, located_error, read_yaml
+from .files import (
+    MAX_EXTENDS,
+    ScenarioError,
+    _short,
+    located_error,
+    outside_allowed,
+    read_yaml,
+    resolve_reference,
+)
+from .limits import MAX_SEED, check_run, check_seeds
 
 MAX_WEEKS = 5200
 MAX_REPLICATES = 100_000
@@ -77,8 +89,8 @@ class EventSpec(_Strict):
     def _known_type(cls, name: str) -> str:
         if name not in REGISTRY:
             raise ValueError(
-                f"unknown intervention or shock {name!r}{suggest(name, REGISTRY)}; valid: "
-                + ", ".join(REGISTRY)
+                f"unknown intervention or shock {_short(name)}{suggest(name[:100], REGISTRY)}; "
+                "valid: " + ", ".join(REGISTRY)
             )
         return name
 
@@ -91,8 +103,8 @@ class EventSpec(_Strict):
         for name in self.params:
             if name not in valid:
                 raise ValueError(
-                    f"params: unknown parameter {name!r}{suggest(name, valid)} for {self.type}; "
-                    f"it takes: {', '.join(valid) or '(no parameters)'}"
+                    f"params: unknown parameter {_short(name)}{suggest(name[:100], valid)} for "
+                    f"{self.type}; it takes: {', '.join(valid) or '(no parameters)'}"
                 )
         try:
             resolve(cls.params, self.params)
@@ -137,7 +149,7 @@ class Scenario(_Strict):
     )
     weeks: int = Field(260, ge=1, le=MAX_WEEKS, description="weeks to simulate")
     seed: int = Field(
-        1, ge=0, le=2**63 - 1, description="seed of replicate 0 (replicate r uses seed + r)"
+        1, ge=0, le=MAX_SEED, description="seed of replicate 0 (replicate r uses seed + r)"
     )
     replicates: int = Field(10, ge=1, le=MAX_REPLICATES, description="replicates to run")
     parameters: dict[str, Number] = Field(
@@ -149,13 +161,32 @@ class Scenario(_Strict):
 
     _source: Path | None = PrivateAttr(default=None)
 
+    @field_validator("ics")
+    @classmethod
+    def _named(cls, ics: str | CountsSpec) -> str | CountsSpec:
+        if isinstance(ics, str) and not ics.strip():
+            raise ValueError("must name an ICS ('default', an ICB code or name), not be empty")
+        return ics
+
+    @model_validator(mode="after")
+    def _seeds_fit(self) -> Scenario:
+        try:
+            check_seeds(self.seed, self.replicates - 1)
+        except ScenarioError as e:
+            raise ValueError(f"seed: {e.detail}") from None
+        return self
+
     @field_validator("parameters")
     @classmethod
     def _known_parameters(cls, values: dict[str, float]) -> dict[str, float]:
-        try:
-            resolve(all_params(), values)
-        except ICSSimError as e:
-            raise ValueError(str(e)) from None
+        declared, found = all_params(), []
+        for name, value in values.items():  # each on its own: every bad one is reported
+            try:
+                resolve(declared, {name: value})
+            except ICSSimError as e:
+                found.append(str(e))
+        if found:
+            raise ValueError("; ".join(found))
         return values
 
     @field_validator("mechanisms_off")
@@ -208,26 +239,43 @@ class Scenario(_Strict):
         base = self.seed if seed is None else seed
         return [base + r for r in range(replicates or self.replicates)]
 
-    def engine(self, seeds: list[int]) -> Engine:
-        """An engine running this scenario for the given seeds (targets checked here)."""
+    def _composition(self) -> Composition:
         try:
-            comp = self.composition()
+            return self.composition()
         except ScenarioError:
             raise
         except ICSSimError as err:
             raise ScenarioError(self._source, "ics", str(err)) from None
+
+    def engine(self, seeds: list[int], comp: Composition | None = None) -> Engine:
+        """An engine running this scenario for the given seeds (targets checked here)."""
+        comp = self._composition() if comp is None else comp
         events = self.create_events()
         eng = Engine(comp, seeds, self.parameters, self.mechanisms_off, events)
+        found = []  # every event whose targets match nothing, not just the first
         for (path, _), ev in zip(self.events(), events, strict=True):
             try:
                 ev.bind(eng)
             except ICSSimError as err:
-                raise ScenarioError(self._source, f"{path}.targets", str(err)) from None
+                found.append((f"{path}.targets", str(err)))
+        if found:
+            raise ScenarioError.of(self._source, found)
         return eng
 
-    def check(self) -> None:
-        """Everything a run needs, short of running: the ICS exists, targets match."""
-        self.engine([self.seed]) if self.weeks else None
+    def check(
+        self, replicates: int | None = None, weeks: int | None = None, seed: int | None = None
+    ) -> None:
+        """Everything a run of ``replicates`` x ``weeks`` from ``seed`` (default: the file's)
+        needs, short of running: its seeds fit, the ICS exists, this machine can hold it
+        (estimated before anything is allocated; see :mod:`ics_sim.scenarios.limits`),
+        targets match."""
+        replicates = self.replicates if replicates is None else replicates
+        weeks = self.weeks if weeks is None else weeks
+        seed = self.seed if seed is None else seed
+        check_seeds(seed, replicates - 1, self._source, "seed")
+        comp = self._composition()
+        check_run(comp, replicates, weeks, path=self._source, what=f"{_short(self.name)}")
+        self.engine([seed], comp) if weeks else None
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -247,32 +295,50 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolved_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    if path.resolve() in {p.resolve() for p in seen}:
+def _resolved_raw(path: Path, top: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The data of ``path`` with its ``extends`` chain merged in; each file read once.
+
+    Every parent is validated on its own as well (so its errors name its own file), once:
+    the chain costs time in proportion to its length, not twice per level.
+    """
+    real = path.resolve()
+    if real in {p.resolve() for p in seen}:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(seen[-1], "extends", f"scenarios extend each other in a loop: {chain}")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(
+            seen[0], "extends", f"the chain of extends is longer than {MAX_EXTENDS} files"
+        )
     raw = read_yaml(path)
     parent = raw.get("extends")
     if parent is None:
         return raw
-    if not isinstance(parent, str):
-        raise ScenarioError(path, "extends", f"must be a file path, got {_short(parent)}")
-    parent_path = path.parent / parent
-    if not parent_path.exists():
-        raise ScenarioError(path, "extends", f"no scenario file {parent!r} next to this one")
-    # Validate the parent on its own first, so its errors name its own file.
-    load(parent_path, _seen=(*seen, path))
-    return _merge(_resolved_raw(parent_path, (*seen, path)), raw)
+    parent_path = resolve_reference(path, parent, "extends", top)
+    if not os.path.lexists(parent_path):
+        raise ScenarioError(path, "extends", f"no scenario file {_short(parent)} next to this one")
+    parent_raw = _resolved_raw(parent_path, top, (*seen, path))
+    _validated(parent_raw, parent_path)
+    return _merge(parent_raw, raw)
 
 
-def load(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
-    """Read and validate a scenario file (following ``extends``)."""
-    path = Path(path)
-    raw = _resolved_raw(path, _seen)
+def _validated(raw: dict[str, Any], path: Path | str | None) -> Scenario:
     try:
-        scn = Scenario.model_validate(raw)
+        return Scenario.model_validate(raw)
     except ValidationError as e:
         raise located_error(e, path, Scenario) from None
+
+
+def load(path: str | Path, *, allow_outside: bool | None = None) -> Scenario:
+    """Read and validate a scenario file (following ``extends``).
+
+    ``allow_outside``: let ``extends`` name files outside the project folder (see
+    :func:`ics_sim.scenarios.files.resolve_reference`); default: no, unless inside
+    :func:`~ics_sim.scenarios.files.outside_allowed`.
+    """
+    path = Path(path)
+    with outside_allowed(True) if allow_outside else nullcontext():
+        raw = _resolved_raw(path, path)
+    scn = _validated(raw, path)
     scn._source = path
     return scn
 

@@ -199,3 +199,22 @@ def to_networkx(
     for e, (s, d) in enumerate(zip(topo.src.tolist(), topo.dst.tolist(), strict=True)):
         g.add_edge(s, d, **{name: cols[name][e] for name in names})
     return g
+
+
+def size_estimate(comp: Composition) -> tuple[int, int]:
+    """Upper bounds on (ties, ordered co-member pairs) of ``comp``'s topology.
+
+    Computed from the sizes of its forums and places alone, without allocating anything, so
+    a caller can refuse a system too large for the machine before :func:`build_topology`
+    builds its pair arrays (these grow with the square of the largest forum or place).
+    """
+    forum_pairs = sum(len(f.members) * (len(f.members) - 1) for f in comp.forums)
+    local = comp.place[comp.place >= 0]
+    groups = np.bincount(local).astype(object) if len(local) else np.zeros(0, dtype=object)
+    place_pairs = int(sum(g * (g - 1) for g in groups))
+    wide_pairs = 0
+    for c in np.unique(comp.ics):
+        in_c = comp.ics == c
+        wide_pairs += 2 * int(((comp.place < 0) & in_c).sum()) * int(in_c.sum())
+    n = int(comp.n)
+    return min(n * (n - 1), forum_pairs + place_pairs + wide_pairs), forum_pairs
