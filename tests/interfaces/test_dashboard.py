@@ -618,7 +618,7 @@ def test_a_host_open_to_the_network_needs_confirming(monkeypatch, capsys):
 
 
 def test_the_server_never_fetches_assets_from_a_cdn():
-    assert launch.server_env(None, base={})["SOLARA_ASSETS_PROXY"] == "false"
+    assert launch.server_env(None, base={})["SOLARA_ASSETS_CDN"].startswith("offline:")
 
 
 def test_broken_scenario_files_are_listed_with_their_error(tmp_path):

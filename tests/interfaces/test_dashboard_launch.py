@@ -70,11 +70,11 @@ def test_a_signal_to_the_launcher_alone_stops_the_server_too(signum):
         proc.wait()
 
 
-def test_the_asset_proxy_is_off_so_the_server_fetches_nothing():
+def test_the_server_fetches_nothing_for_a_missing_asset():
     """A request for /_solara/cdn/<path> never makes the server fetch from the internet. All
     outbound HTTP(S) of the server is pointed at a listener of the test's own on loopback
-    (the network stays blocked): with Solara's asset proxy on, the request reaches it; off,
-    nothing does."""
+    (the network stays blocked): with Solara's default CDN the request reaches it; with the
+    dashboard's settings nothing does."""
     import threading
     import urllib.error
     import urllib.request

@@ -51,9 +51,10 @@ SERVER_ENV = {
     "SOLARA_THEME_SHOW_BANNER": "false",
     "SOLARA_THEME_TITLE": "ICS collaboration dashboard",
     "SOLARA_THEME_LOADER": "plain",
-    # Offline and local: Solara's asset proxy would fetch /_solara/cdn/<path> from a public
-    # CDN on the server's behalf; every asset comes from the solara-assets package instead.
-    "SOLARA_ASSETS_PROXY": "false",
+    # Offline and local: Solara's asset route serves the files of the solara-assets package,
+    # and on a miss would fetch /_solara/cdn/<path> from a public CDN on the server's behalf.
+    # A CDN address with no transport makes every miss a 404 without a connection.
+    "SOLARA_ASSETS_CDN": "offline://no-cdn/",
 }
 
 INSTALL_HINT = (
