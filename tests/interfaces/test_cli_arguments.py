@@ -16,9 +16,6 @@ instead of taking the machine down. Neither is a timing assertion: no case comes
 from __future__ import annotations
 
 import argparse
-import contextlib
-import resource
-import signal
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,7 @@ from hypothesis import strategies as st
 
 from ics_sim.interfaces import commands
 from ics_sim.interfaces.cli import build_parser, main
+from tests.helpers import bounded as _bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ("run", "check", "schema", "list", "compare", "validate", "sweep", "analyse")
@@ -146,32 +144,15 @@ def _small(argv: list[str], option: str, value: str) -> list[str]:
     return [option, value] if drawn.isdigit() and int(drawn) <= 100_000 else []
 
 
-@contextlib.contextmanager
 def bounded():
-    """Run the block with at most ``LIMIT_BYTES`` more address space and an alarm."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm") as f:
-        now = int(f.read().split()[0]) * resource.getpagesize()
-    limit = now + LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, now + LIMIT_BYTES)
-
-    def alarm(signum, frame):
-        raise AssertionError(f"did not finish within {ALARM_SECONDS} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    signal.alarm(ALARM_SECONDS)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-        signal.signal(signal.SIGALRM, old)
+    """At most ``LIMIT_BYTES`` more memory and ``ALARM_SECONDS`` for the block."""
+    return _bounded(LIMIT_BYTES, ALARM_SECONDS)
 
 
 @pytest.fixture
 def no_servers(monkeypatch):
     """dashboard and validate: parsed and checked, never launched."""
-    from ics_sim.dashboard import launch
+    from ics_sim.interfaces.dashboard import launch
 
     monkeypatch.setattr(launch, "cmd_dashboard", lambda args: 0)
     monkeypatch.setattr(commands, "cmd_validate", lambda args: 0)

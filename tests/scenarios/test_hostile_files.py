@@ -9,10 +9,7 @@ named pipe hung.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import resource
-import signal
 import socket
 from pathlib import Path
 
@@ -25,31 +22,16 @@ from ics_sim.interfaces.cli import main
 from ics_sim.scenarios import files as yaml_files
 from ics_sim.scenarios.files import ScenarioError, outside_allowed
 from ics_sim.scenarios.schema import load
+from tests.helpers import bounded as _bounded
 
 LIMIT_BYTES = 1 << 30
 ALARM_SECONDS = 60
 pytestmark = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux")
 
 
-@contextlib.contextmanager
 def bounded():
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm") as f:
-        now = int(f.read().split()[0]) * resource.getpagesize()
-    limit = now + LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, now + LIMIT_BYTES)
-
-    def alarm(signum, frame):
-        raise AssertionError(f"did not finish within {ALARM_SECONDS} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    signal.alarm(ALARM_SECONDS)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-        signal.signal(signal.SIGALRM, old)
+    """At most ``LIMIT_BYTES`` more memory and ``ALARM_SECONDS`` for the block."""
+    return _bounded(LIMIT_BYTES, ALARM_SECONDS)
 
 
 def check(path: Path | str, capsys, *extra: str) -> str:
