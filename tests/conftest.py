@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import ics_sim.interventions  # noqa: F401  (the built-ins register on import: before any snapshot)
+import ics_sim.mechanisms  # noqa: F401
 from ics_sim.core.registry import REGISTRY
 
 
