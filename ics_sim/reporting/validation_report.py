@@ -19,9 +19,15 @@ from matplotlib.figure import Figure
 
 from .._version import __version__
 from ..core.errors import ICSSimError
+from ..core.outcome_table import OUTCOME_TABLE
+from ..evaluation import stationarity as st
 from ..evaluation import validation as v
 from ..evaluation import verification
 from ..experiments import store
+from ..sim.engine import all_params
+
+#: Real ICSs in the reduced (--quick) report: a small, a middling and a large one.
+QUICK_ICSS = ("QOX", "QHL", "QWO")
 
 
 @dataclass
@@ -75,14 +81,21 @@ def validate(
     say("calibration")
     base = v.baseline(reps, weeks)
     _calibration(rep, v.calibration_table(base), base)
+    say("baselines of every system")
+    sys_reps, sys_weeks, icss = (4, 260, QUICK_ICSS) if quick else (20, 520, None)
+    runs = st.run_systems(sys_reps, sys_weeks, icss, progress=lambda c: say(f"baseline {c}"))
+    _per_system(rep, st.calibration_by_system(runs), sys_reps)
     say("patterns")
     _patterns(rep, *v.patterns_table(reps, weeks))
+    say("dose response")
+    _dose(rep, v.dose_response_table(reps, weeks), reps, weeks)
     say("sensitivity")
     s_reps, s_weeks = max(4, reps // 3), min(weeks, 156)
     effects = v.local_effects(s_reps, s_weeks)
     _sensitivity(rep, v.local_sensitivity(s_reps, s_weeks, effects), s_reps, s_weeks, sobol)
     _inert(rep, v.inert_table(effects), effects)
     _replicates(rep, base)
+    _stationarity(rep, runs, sys_reps, sys_weeks)
     rep.add("", f"_Generated in {time.perf_counter() - t0:.0f} s._")
     store.write_text(out / "validation.md", "\n".join(rep.lines) + "\n")
     return rep
@@ -299,3 +312,121 @@ def _replicates(rep: Report, base: pd.DataFrame) -> None:
         "scenarios apart.",
         "",
     )
+
+
+def _per_system(rep: Report, table: pd.DataFrame, reps: int) -> None:
+    n_sys = table["system"].nunique()
+    ok = table.groupby("system")["consistent"].all()
+    rep.add(
+        "### Calibration for every system",
+        "",
+        f"The same survey shares at week {st.CALIBRATION_WEEK} for the default ICS and "
+        f"{'each of the 42 real ICSs' if n_sys > 40 else f'{n_sys - 1} real ICSs'} "
+        f"(baseline, {reps} replicates each, real compositions from "
+        "ics_sim/data/ics_england). The survey had roughly "
+        f"{st.SURVEY_N} respondents, so a system is consistent with it when a survey of "
+        f"{st.SURVEY_N} people drawn from the model's people could show what the survey "
+        "showed: one half inside the binomial 95% range for safety (about +/-0.14), a "
+        "majority within reach for power. "
+        f"**{int(ok.sum())} of {n_sys} systems are consistent on both.**",
+        "",
+        "| system | organisations | unsafe share | survey range | ok | power not shared | "
+        "survey range | ok |",
+        "|---|---|---|---|---|---|---|---|",
+    )
+    for code, g in table.groupby("system", sort=False):
+        u = g[g["measure"] == "unsafe_share"].iloc[0]
+        p = g[g["measure"] == "power_not_shared_share"].iloc[0]
+        name = u["name"] if code == "default" else f"{code} {u['name']}"
+        rep.add(
+            f"| {name} | {u['organisations']} | {u['mean']:.3f} | "
+            f"[{u['band_lo']:.2f}, {u['band_hi']:.2f}] | {'yes' if u['consistent'] else '**no**'} "
+            f"| {p['mean']:.3f} | [{p['band_lo']:.2f}, {p['band_hi']:.2f}] | "
+            f"{'yes' if p['consistent'] else '**no**'} |"
+        )
+    rep.add("")
+
+
+def _dose(rep: Report, table: pd.DataFrame, reps: int, weeks: int) -> None:
+    rep.add(
+        "### Dose response of the survey shares",
+        "",
+        "The big breakfast for everyone from week 0, every 4, 2 or 1 weeks, against none: "
+        f"the mean of the last 52 of {weeks} weeks, 95% interval over {reps} replicates. "
+        "Shares of people should move smoothly with the dose; a share that jumps to 0 at the "
+        "first dose is a knife edge in the measure, not a finding.",
+        "",
+        "| breakfasts a week | unsafe share | power not shared | collaboration index |",
+        "|---|---|---|---|",
+    )
+    for dose, g in table.groupby("dose"):
+        cells = []
+        for k in ("unsafe_share", "power_not_shared_share", "collaboration_index"):
+            r = g[g["outcome"] == k].iloc[0]
+            cells.append(f"{r['mean']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]")
+        rep.add(f"| {dose:g} | " + " | ".join(cells) + " |")
+    rep.add("")
+    fig = Figure(figsize=(6, 3.2))
+    ax = fig.subplots()
+    for k in ("unsafe_share", "power_not_shared_share", "collaboration_index"):
+        g = table[table["outcome"] == k]
+        ax.errorbar(
+            g["dose"],
+            g["mean"],
+            yerr=[g["mean"] - g["lo"], g["hi"] - g["mean"]],
+            marker="o",
+            capsize=3,
+            label=k,
+        )
+    ax.set(xlabel="big breakfasts a week", ylabel="level", ylim=(0, 1), title="Dose response")
+    ax.legend(fontsize=8)
+    rep.figure(fig, "dose_response.png", "Survey shares and the index against breakfast dose")
+
+
+def _stationarity(rep: Report, runs: list[st.SystemRun], reps: int, weeks: int) -> None:
+    table = st.drift_table(runs)
+    summary = st.drift_summary(table)
+    warm = int(next(p.default for p in all_params() if p.name == "warmup_weeks"))
+    n_sys = len(runs)
+    rep.add(
+        "## 6. Stationary baseline",
+        "",
+        f"With no intervention or shock, after the {warm}-week warm-up, each outcome's drift "
+        f"from week 0 to week {weeks}: per replicate the mean of the last {st.WINDOW} weeks "
+        f"minus the mean of the first {st.WINDOW}, median over {reps} replicates, for "
+        f"the default ICS and {n_sys - 1} real ICSs. A level in [0, 1] is stationary "
+        f"when its drift is at most {st.MAX_DRIFT} (absolute); a count or a number of weeks "
+        f"when it is at most {st.MAX_DRIFT:.0%} of its level.",
+        "",
+        "| outcome | default ICS | largest among real ICSs | systems within |",
+        "|---|---|---|---|",
+    )
+    for r in summary.itertuples(index=False):
+        rep.add(
+            f"| {r.outcome} | {r.default:+.4f} | {r.worst_real:+.4f} ({r.worst_system}) | "
+            f"{r.within} of {r.systems} |"
+        )
+    rep.add("")
+    shown = ("collaboration_index", "mean_trust", "unsafe_share", "power_not_shared_share")
+    fig = Figure(figsize=(8, 5.5), layout="constrained")
+    axes = fig.subplots(2, 2).ravel()
+    for ax, k in zip(axes, shown, strict=True):
+        med = (
+            np.stack([np.median(r.outcomes[k], axis=1) for r in runs[1:]], axis=1)
+            if len(runs) > 1
+            else None
+        )
+        if med is not None:
+            wk = np.arange(med.shape[0])
+            ax.fill_between(
+                wk,
+                med.min(axis=1),
+                med.max(axis=1),
+                alpha=0.25,
+                label="real ICSs (range of medians)",
+            )
+        d = runs[0].outcomes[k]
+        ax.plot(np.arange(d.shape[0]), np.median(d, axis=1), label="default ICS (median)")
+        ax.set(title=OUTCOME_TABLE[k].label, xlabel="week", ylim=(0, 1))
+    axes[0].legend(fontsize=7)
+    rep.figure(fig, "stationarity.png", "Baseline outcomes over time, default and real ICSs")

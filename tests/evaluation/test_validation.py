@@ -13,10 +13,26 @@ def test_quick_validation_report(tmp_path):
     rep = validate(tmp_path, quick=True)
     assert rep.verification_passed
     text = (tmp_path / "validation.md").read_text()
-    for section in ("Verification", "Calibration", "Patterns", "Sensitivity", "Replicates"):
+    for section in (
+        "Verification",
+        "Calibration",
+        "Calibration for every system",
+        "Patterns",
+        "Dose response",
+        "Sensitivity",
+        "Replicates",
+        "Stationary baseline",
+    ):
         assert section in text
     assert "**FAIL**" not in text and "| **no** |" not in text
-    for png in ("verification_degroot.png", "calibration.png", "patterns.png", "sensitivity.png"):
+    for png in (
+        "verification_degroot.png",
+        "calibration.png",
+        "patterns.png",
+        "sensitivity.png",
+        "dose_response.png",
+        "stationarity.png",
+    ):
         assert (tmp_path / png).stat().st_size > 5_000
 
 

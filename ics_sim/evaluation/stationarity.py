@@ -1,0 +1,199 @@
+"""Stationarity of the baseline and calibration per system: the default ICS and England's 42.
+
+A calibration quoted at week 0 is worth little if the baseline then drifts: the answer to
+"what happens if we do X" would depend on when X is switched on. So the baseline, with no
+intervention or shock, should be stationary after the warm-up (STRESS-ABS, Monks et al. 2019:
+report the warm-up and how it was chosen), and the survey figures should hold for every system
+a user can run, not only the synthetic default.
+
+Drift is measured per replicate as the mean of an outcome over the last ``window`` weeks minus
+its mean over the first ``window`` weeks (a window smooths the outcomes that are weekly flows,
+such as decisions made), then summarised by the median over replicates. Levels in [0, 1] must
+drift by at most :data:`MAX_DRIFT` (absolute); unbounded outcomes (counts, weeks) by at most
+that share of their level.
+
+Per-system calibration compares each survey share at week :data:`CALIBRATION_WEEK` with the
+survey's own sampling error: the survey had roughly :data:`SURVEY_N` respondents (Walsh and de
+Sarandy 2023: "more than 50 leaders"), so a model share ``p`` is consistent with an observed
+share ``q`` when ``q`` lies in the binomial 95% interval of ``p`` with that many respondents
+(about +/-0.14 at one half).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..core.outcome_table import OUTCOME_TABLE, OUTCOMES
+from ..sim.engine import Engine
+from ..system.composition import Composition, default
+from ..system.england import from_icb, list_icss
+
+#: Largest drift of a stationary outcome, week 0 to the end (absolute for levels in [0, 1],
+#: relative to the level for unbounded outcomes). From the issue that set the standard.
+MAX_DRIFT = 0.02
+#: Weeks averaged at each end of the run before the difference is taken.
+WINDOW = 26
+#: Week at which the survey figures are checked (five years after the warm-up).
+CALIBRATION_WEEK = 260
+#: Respondents assumed for the survey's binomial sampling error (more than 50 leaders).
+SURVEY_N = 50
+
+#: survey share -> (observed share, how it is read, the passage). "More than half" is read
+#: as an observed share just above one half: the model is consistent when a survey of
+#: SURVEY_N people could have shown a majority.
+SURVEY = {
+    "unsafe_share": (
+        0.5,
+        "about one half",
+        "Half of our survey respondents stated they are working in a system where it is not "
+        "safe enough to voice a different perspective (Practice 1)",
+    ),
+    "power_not_shared_share": (
+        0.5,
+        "more than one half",
+        "More than 50 per cent of our survey respondents felt that power was not being well "
+        "shared (Practice 4)",
+    ),
+}
+
+
+def systems(icss: Iterable[str] | None = None) -> Iterator[tuple[str, str, Composition]]:
+    """(code, name, composition) of the default ICS, then each real ICS (all 42 by default)."""
+    yield "default", "Default ICS", default()
+    table = list_icss()
+    codes = table["ods_code"].tolist() if icss is None else list(icss)
+    names = dict(zip(table["ods_code"], table["name"], strict=True))
+    for code in codes:
+        yield code, names.get(code, code), from_icb(code)
+
+
+@dataclass(frozen=True)
+class SystemRun:
+    """The baseline of one system: each outcome as (weeks + 1, replicates), week 0 first."""
+
+    code: str
+    name: str
+    organisations: int
+    outcomes: dict[str, np.ndarray]
+
+
+def run_systems(
+    reps: int,
+    weeks: int,
+    icss: Iterable[str] | None = None,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[SystemRun]:
+    """The baseline of every system, ``reps`` replicates (seeds ``seed`` ...) of ``weeks``."""
+    seeds = list(range(seed, seed + reps))
+    out = []
+    for code, name, comp in systems(icss):
+        if progress is not None:
+            progress(code)
+        out.append(SystemRun(code, name, comp.n, Engine(comp, seeds).run(weeks)))
+    return out
+
+
+def drift(x: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """Per replicate: mean of the last ``window`` weeks minus mean of the first (x: (W, R))."""
+    w = max(1, min(window, x.shape[0] // 2))
+    return x[-w:].mean(axis=0) - x[:w].mean(axis=0)
+
+
+def _tolerance(name: str, level: float) -> float:
+    o = OUTCOME_TABLE[name]
+    bounded = o.hi is not None and o.lo >= 0.0 and o.hi <= 1.0
+    return MAX_DRIFT if bounded else MAX_DRIFT * max(abs(level), 1e-12)
+
+
+def drift_table(runs: list[SystemRun], window: int = WINDOW) -> pd.DataFrame:
+    """One row per system and outcome: start and end levels, median drift, tolerance, within."""
+    rows = []
+    for run in runs:
+        for k in OUTCOMES:
+            x = run.outcomes[k]
+            w = max(1, min(window, x.shape[0] // 2))
+            start = float(np.median(x[:w].mean(axis=0)))
+            d = float(np.median(drift(x, window)))
+            tol = _tolerance(k, start)
+            rows.append(
+                {
+                    "system": run.code,
+                    "outcome": k,
+                    "start": start,
+                    "end": float(np.median(x[-w:].mean(axis=0))),
+                    "drift": d,
+                    "tolerance": tol,
+                    "within": abs(d) <= tol,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def drift_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome: the default ICS's drift, the largest absolute drift over the real ICSs and
+    which, and how many systems are within tolerance."""
+    rows = []
+    for k, g in table.groupby("outcome", sort=False):
+        dflt = g[g["system"] == "default"]
+        real = g[g["system"] != "default"]
+        worst = real.loc[real["drift"].abs().idxmax()] if len(real) else None
+        rows.append(
+            {
+                "outcome": k,
+                "default": float(dflt["drift"].iloc[0]) if len(dflt) else np.nan,
+                "worst_real": float(worst["drift"]) if worst is not None else np.nan,
+                "worst_system": str(worst["system"]) if worst is not None else "",
+                "within": int(g["within"].sum()),
+                "systems": len(g),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def binomial_band(p: float, n: int = SURVEY_N) -> tuple[float, float]:
+    """The central 95% range of the share a survey of ``n`` people shows when the true share
+    is ``p`` (binomial quantiles, as shares)."""
+    lo, hi = stats.binom.ppf([0.025, 0.975], n, min(max(p, 0.0), 1.0))
+    return float(lo) / n, float(hi) / n
+
+
+def consistent(measure: str, p: float, n: int = SURVEY_N) -> bool:
+    """Could a survey of ``n`` people drawn from a system with share ``p`` have shown what the
+    King's Fund survey showed? (Half for safety; a majority for power.)"""
+    observed, _, _ = SURVEY[measure]
+    lo, hi = binomial_band(p, n)
+    if measure == "power_not_shared_share":  # "more than half": a majority is within reach
+        return hi > observed
+    return lo <= observed <= hi
+
+
+def calibration_by_system(runs: list[SystemRun], week: int = CALIBRATION_WEEK) -> pd.DataFrame:
+    """One row per system and survey share at ``week``: mean over replicates, the binomial
+    band a survey of :data:`SURVEY_N` would show, and whether the survey figure is in it."""
+    rows = []
+    for run in runs:
+        for k in SURVEY:
+            x = run.outcomes[k]
+            w = min(week, x.shape[0] - 1)
+            p = float(x[w].mean())
+            lo, hi = binomial_band(p)
+            rows.append(
+                {
+                    "system": run.code,
+                    "name": run.name,
+                    "organisations": run.organisations,
+                    "measure": k,
+                    "week": w,
+                    "mean": p,
+                    "band_lo": lo,
+                    "band_hi": hi,
+                    "consistent": consistent(k, p),
+                }
+            )
+    return pd.DataFrame(rows)
