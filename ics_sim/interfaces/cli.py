@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from .._version import __version__
 from ..core.errors import ICSSimError
+from .argtypes import whole_number
 from .progress import elapsed, progress_bar
 
 PROG = "ics-sim"
@@ -44,21 +45,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
-
-
-def _int_arg(name: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text, 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-        if value < lo or (hi is not None and value > hi):
-            limit = f"between {lo} and {hi}" if hi is not None else f">= {lo}"
-            raise argparse.ArgumentTypeError(f"must be {limit}, got {value}")
-        return value
-
-    parse.__name__ = name  # argparse names the type in some messages
-    return parse
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,14 +70,14 @@ def add_run(sub: Any) -> None:
     )
     p.add_argument(
         "--weeks",
-        type=_int_arg("--weeks", 0, MAX_WEEKS),
+        type=whole_number("--weeks", 0, MAX_WEEKS),
         default=None,
         metavar="N",
         help=f"weeks to simulate (default {DEFAULT_WEEKS}, five years, or the scenario's)",
     )
     p.add_argument(
         "--seed",
-        type=_int_arg("--seed", 0, MAX_SEED),
+        type=whole_number("--seed", 0, MAX_SEED),
         default=None,
         metavar="S",
         help="random seed: the same seed gives the same results "
@@ -106,7 +92,7 @@ def add_run(sub: Any) -> None:
     )
     p.add_argument(
         "--replicates",
-        type=_int_arg("--replicates", 1, MAX_REPLICATES),
+        type=whole_number("--replicates", 1, MAX_REPLICATES),
         default=None,
         metavar="R",
         help="with a scenario file: number of replicates (default: the scenario's)",

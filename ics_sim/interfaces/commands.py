@@ -19,29 +19,10 @@ import pandas as pd
 from ..core.errors import ICSSimError
 from ..core.outcome_table import label_of
 from ..state.outcomes import OUTCOMES, PRACTICES
+from .argtypes import whole_number
 from .progress import elapsed, progress_bar
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 # -- check, schema, list ---------------------------------------------------------------------
@@ -400,14 +381,19 @@ def add_compare_parser(sub: Any) -> None:
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     p.add_argument(
         "--replicates",
-        type=_positive,
+        type=whole_number("--replicates", 1),
         default=None,
         help="replicates per scenario (default: the first file's)",
     )
     p.add_argument(
-        "--weeks", type=_positive, default=None, help="weeks (default: the first file's)"
+        "--weeks",
+        type=whole_number("--weeks", 1),
+        default=None,
+        help="weeks (default: the first file's)",
     )
-    p.add_argument("--seed", type=_seed, default=None, help="seed of replicate 0")
+    p.add_argument(
+        "--seed", type=whole_number("--seed", 0), default=None, help="seed of replicate 0"
+    )
     p.add_argument("--out", type=Path, default=Path("ics-sim-compare"), help="output folder")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     p.set_defaults(func=cmd_compare)

@@ -12,15 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .argtypes import seconds, whole_number
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+_workers = whole_number("--workers", 0)
 
 
 def add_sweep_parser(subparsers: Any) -> None:
@@ -75,14 +69,7 @@ def add_sweep_parser(subparsers: Any) -> None:
     p.set_defaults(func=cmd_sweep)
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-    if not 0 < value <= 86_400:
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 86400, got {text}")
-    return value
+_seconds = seconds(86_400)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

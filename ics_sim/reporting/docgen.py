@@ -15,6 +15,7 @@ significant digits.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import re
 import sys
@@ -304,12 +305,14 @@ def update(path: str | Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    if not paths:
-        print("usage: python -m ics_sim.docgen [--check] FILE.md ...", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(
+        prog="python -m ics_sim.docgen",
+        description="Refresh the generated tables of each Markdown FILE from the code.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if any table is stale")
+    ns = parser.parse_args(argv)
+    check, paths = ns.check, ns.paths
     status = 0
     for path in paths:
         try:

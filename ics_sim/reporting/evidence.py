@@ -7,8 +7,8 @@ docs/evidence.md`` rewrites it; ``--check`` exits 1 if it is stale.
 
 from __future__ import annotations
 
+import argparse
 import inspect
-import sys
 from pathlib import Path
 
 from ..core.outcome_table import OUTCOME_DOCS
@@ -149,17 +149,20 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"] or ["docs/evidence.md"]
-    path = Path(paths[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m ics_sim.evidence",
+        description="Write the evidence table (every parameter with its source) to FILE.",
+    )
+    parser.add_argument("file", nargs="?", default="docs/evidence.md", type=Path)
+    parser.add_argument("--check", action="store_true", help="exit 1 if FILE is stale")
+    args = parser.parse_args(argv)
     text = render()
-    if check:
-        if not path.exists() or path.read_text() != text:
-            print(f"{path} is stale: run python -m ics_sim.evidence {path}")
+    if args.check:
+        if not args.file.exists() or args.file.read_text() != text:
+            print(f"{args.file} is stale: run python -m ics_sim.evidence {args.file}")
             return 1
         return 0
-    write_text(path, text)
+    write_text(args.file, text)
     return 0
 
 
