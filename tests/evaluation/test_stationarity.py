@@ -72,3 +72,12 @@ def test_system_runs_are_the_engines_own_runs():
     assert set(table["system"]) == {"default", "QOX"}
     row = table[(table.system == "QOX") & (table.measure == "unsafe_share")].iloc[0]
     assert row["mean"] == pytest.approx(direct["unsafe_share"][6].mean())
+
+
+def test_warmup_scan_reads_one_run_from_each_warmups_end():
+    scan = st.warmup_scan(2, 8, (0, 4), icss=[], seed=5)
+    assert list(scan["warmup"]) == [0, 4] and set(scan["system"]) == {"default"}
+    out = Engine(st.default(), [5, 6], {"warmup_weeks": 0}).run(12)
+    part = st.SystemRun("default", "d", 43, {k: x[4:13] for k, x in out.items()})
+    expected = st.drift_table([part])
+    assert scan.loc[scan.warmup == 4, "within"].item() == int(expected["within"].sum())
