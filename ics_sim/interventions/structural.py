@@ -48,9 +48,19 @@ class SharedPurpose(Intervention):
             0,
             12,
             "workshops",
-            "Workshops to agree the purpose, one every four weeks from the start.",
+            "Workshops to agree the purpose, one every workshop_every weeks from the start.",
             "assumption (Practice 3: 'people have spent time and energy on developing a "
             "shared purpose')",
+            integer=True,
+        ),
+        Param(
+            "workshop_every",
+            4,
+            1,
+            26,
+            "weeks",
+            "Weeks between the workshops that agree the purpose.",
+            "assumption",
             integer=True,
         ),
         Param(
@@ -75,7 +85,8 @@ class SharedPurpose(Intervention):
     )
 
     def act(self, engine, weeks_in):
-        workshop = weeks_in % 4 == 0 and weeks_in // 4 < self.p.workshops
+        every = self.p.workshop_every
+        workshop = weeks_in % every == 0 and weeks_in // every < self.p.workshops
         hours = self.p.upkeep_hours + (self.p.workshop_hours if workshop else 0.0)
         self.spend_time(engine, self.mask, hours)
         engine.levers.purpose_anchor[:, self.mask] += self.p.anchor
