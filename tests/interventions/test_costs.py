@@ -169,3 +169,17 @@ def test_too_much_of_a_good_thing_does_net_harm_under_a_squeeze():
         assert hi < 0, (column, lo, hi)
     lo, hi = interval(paired_end_difference(paid, unpaid, "joint_value"))
     assert lo > 0, (lo, hi)  # the cost is what does the harm
+
+
+@pytest.mark.parametrize(
+    "name, params", [("big_breakfast", {"every": 1}), ("leadership_programme", {"fee": 30})]
+)
+def test_costed_runs_in_a_batch_equal_single_runs_bit_for_bit(name, params):
+    """Replicates pay different hours (their own attendance, their own cohort); a batch must
+    still give each replicate exactly what it gives alone."""
+    seeds = [1, 2, 3]
+    batch = simulate(seeds, 30, interventions=[create(name, params=params)])
+    for seed in seeds:
+        alone = simulate([seed], 30, interventions=[create(name, params=params)])
+        mine = batch[batch.seed == seed].drop(columns="replicate").reset_index(drop=True)
+        assert mine.equals(alone.drop(columns="replicate")), seed
