@@ -5,6 +5,12 @@ kind, place or name) and its own declared parameters. Each week it is active it 
 (:mod:`ics_sim.levers`) for its targets; it never writes state or an outcome, so with the
 mechanisms it acts through switched off it has no effect.
 
+Nothing is free. An intervention declares what it costs as parameters (hours of leaders' time
+per meeting, module or coaching session; thousands of pounds for hosting and fees) and charges
+them through the ``time_cost`` and ``money_cost`` levers, which the pressure mechanism turns
+into less time for the system and a smaller budget: "time, money and energy are being consumed
+with little, if any, gain" when systems collaborate on everything (Practice, Where next).
+
 An intervention is a value: what it holds for a run (its targets resolved, its random stream,
 a cohort drawn) belongs to a private copy made for each engine and each use in it, so one
 object used in two engines, or twice in one, gives exactly what fresh objects give.
@@ -24,10 +30,22 @@ from ..core.errors import ICSSimError
 from ..core.params import Param, resolve, suggest
 from ..core.rng import Streams
 from ..system.composition import Composition
-from ..system.kinds import parse_kind
+from ..system.kinds import Kind, parse_kind
 
 if TYPE_CHECKING:
     from ..sim.engine import Engine
+
+
+#: Kinds that pay for hosting when a statutory body pays (Practice 1: "One of the VCSE
+#: organisations would host it and one of the statutory organisations would pay for it").
+STATUTORY = (
+    Kind.ICB,
+    Kind.ACUTE,
+    Kind.COMMUNITY,
+    Kind.MENTAL_HEALTH,
+    Kind.AMBULANCE,
+    Kind.LOCAL_AUTHORITY,
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,9 @@ class Intervention:
     #: baseline with the same seeds.
     claims: ClassVar[tuple[tuple[str, int], ...]] = ()
     params: ClassVar[tuple[Param, ...]] = ()
+    #: names of the parameters that are what it costs (leaders' hours, thousands of pounds),
+    #: charged through the time_cost and money_cost levers (read by the pressure mechanism)
+    costs: ClassVar[tuple[str, ...]] = ()
     default_targets: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     start: int = 0
@@ -158,6 +179,9 @@ class Intervention:
         self.tie_mask = self.mask[t.src] & self.mask[t.dst]
         member = self.mask[t.mem_org]
         self.forum_mask = np.bincount(t.mem_forum, weights=member, minlength=t.n_forums) > 0
+        statutory = np.isin(engine.composition.kind, np.array(STATUTORY, dtype=np.int8))
+        #: who pays for hosting: the statutory targets, or every target if there are none
+        self.payers = self.mask & statutory if (self.mask & statutory).any() else self.mask
 
     def apply(self, engine: Engine, week: int) -> None:
         """Set this week's levers in ``engine`` (through the copy bound to this use)."""
@@ -188,14 +212,39 @@ class Intervention:
         raise NotImplementedError
 
     # Helpers for subclasses -------------------------------------------------------------
-    def meet(self, engine: Engine, attendance: float, quality: float) -> np.ndarray:
+    def meet(
+        self, engine: Engine, attendance: float, quality: float, hours: float = 0.0
+    ) -> np.ndarray:
         """Target leaders meet; each attends with probability ``attendance``.
 
-        Adds ``quality`` contact on every tie between two attendees and returns the (R, N)
-        attendance mask.
+        Adds ``quality`` contact on every tie between two attendees, charges each attendee
+        ``hours`` of its leader's week, and returns the (R, N) attendance mask.
         """
         t = engine.topo
         here = self.mask & (self.rng.random(t.n) < attendance)
         both = here[:, t.src] & here[:, t.dst]
         engine.levers.extra_contact[both] += quality
+        self.spend_time(engine, here, hours)
         return here
+
+    def spend_time(self, engine: Engine, who: np.ndarray, hours: float) -> None:
+        """Charge ``hours`` of this week to the leaders in ``who`` ((N,) or (R, N) mask)."""
+        if hours:
+            lv = engine.levers.time_cost
+            if who.ndim == 1:
+                lv[:, who] += hours
+            else:
+                lv[who] += hours
+
+    def spend_money(self, engine: Engine, who: np.ndarray, thousands: float) -> None:
+        """Charge ``thousands`` of pounds this week, in equal shares, to the (N,) mask ``who``."""
+        k = int(who.sum())
+        if thousands and k:
+            engine.levers.money_cost[:, who] += thousands / k
+
+    def setup_and_upkeep(
+        self, engine: Engine, weeks_in: int, setup_hours: float, upkeep_hours: float
+    ) -> None:
+        """Charge the targets' leaders the hours of agreeing something (its first week) and of
+        keeping it going (every week it runs)."""
+        self.spend_time(engine, self.mask, upkeep_hours + (setup_hours if weeks_in == 0 else 0))

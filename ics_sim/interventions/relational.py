@@ -22,7 +22,8 @@ class BigBreakfast(Intervention):
         "... This informal breakfast space enabled different people with different views to "
         "come together in a relaxed setting'."
     )
-    acts_through = ("contact", "safety")
+    costs = ("hours", "hosting")
+    acts_through = ("contact", "safety", "pressure")
     claims = (
         ("relationships", +1),
         ("cross_sector_trust", +1),
@@ -57,11 +58,41 @@ class BigBreakfast(Intervention):
             "Lift to attendees' safety target while the breakfasts run.",
             "Practice 1: 'a relaxed setting'",
         ),
+        Param(
+            "per_week",
+            1,
+            1,
+            5,
+            "breakfasts",
+            "Breakfasts in each breakfast week (5: every working day).",
+            "assumption",
+            integer=True,
+        ),
+        Param(
+            "hours",
+            2.0,
+            0.0,
+            8.0,
+            "hours",
+            "Hours of each attendee's week one breakfast takes.",
+            "Practice 1: 'between 8.00am and 10.00am'",
+        ),
+        Param(
+            "hosting",
+            0.5,
+            0.0,
+            20.0,
+            "thousand pounds",
+            "Cost of one breakfast (room, food), shared by the statutory targets.",
+            "assumption (Practice 1: 'one of the statutory organisations would pay for it')",
+        ),
     )
 
     def act(self, engine, weeks_in):
         if weeks_in % self.p.every == 0:
-            self.meet(engine, self.p.attendance, self.p.quality)
+            for _ in range(self.p.per_week):
+                self.meet(engine, self.p.attendance, self.p.quality, self.p.hours)
+                self.spend_money(engine, self.payers, self.p.hosting)
         engine.levers.safety_boost[:, self.mask] += self.p.safety
 
 
@@ -78,7 +109,8 @@ class OpenSpace(Intervention):
         "'from a list of a dozen agenda items allowed them to explore, disagree and have time to "
         "find new solutions'."
     )
-    acts_through = ("contact", "conflict")
+    costs = ("hours", "hosting")
+    acts_through = ("contact", "conflict", "pressure")
     claims = (
         ("relationships", +1),
         ("conflict_health", +1),
@@ -121,11 +153,30 @@ class OpenSpace(Intervention):
             "Added skill in naming and working through conflict while sessions run.",
             "Practice 2",
         ),
+        Param(
+            "hours",
+            6.0,
+            0.0,
+            16.0,
+            "hours",
+            "Hours of each attendee's week one session takes.",
+            "Lessons factor 2: 'an afternoon and evening to spend together'",
+        ),
+        Param(
+            "hosting",
+            1.0,
+            0.0,
+            20.0,
+            "thousand pounds",
+            "Cost of one session (venue, food), shared by the statutory targets.",
+            "assumption",
+        ),
     )
 
     def act(self, engine, weeks_in):
         if weeks_in % self.p.every == 0:
-            self.meet(engine, self.p.attendance, self.p.quality)
+            self.meet(engine, self.p.attendance, self.p.quality, self.p.hours)
+            self.spend_money(engine, self.payers, self.p.hosting)
         engine.levers.conflict_skill[:, self.mask] += self.p.skill
 
 
@@ -142,7 +193,8 @@ class ConflictCoaching(Intervention):
         "through the tough conversations'; 'external facilitation is being used'; 'co-creating "
         "some principles'."
     )
-    acts_through = ("conflict", "contact")
+    costs = ("hours", "coach_fee")
+    acts_through = ("conflict", "contact", "pressure")
     claims = (
         ("conflict_health", +1),
         ("conflicts_festering", -1),
@@ -171,12 +223,31 @@ class ConflictCoaching(Intervention):
         Param(
             "quality", 1.0, 0.0, 5.0, "contact units", "Value of a coached meeting.", "assumption"
         ),
+        Param(
+            "hours",
+            3.0,
+            0.0,
+            16.0,
+            "hours",
+            "Hours of each leader's week one protected, coached meeting takes.",
+            "assumption (Practice 5: 'protecting time to regularly meet')",
+        ),
+        Param(
+            "coach_fee",
+            1.5,
+            0.0,
+            20.0,
+            "thousand pounds",
+            "Fee for the external coach or facilitator at one meeting, shared by the targets.",
+            "assumption (Practice 5: 'external facilitation is being used')",
+        ),
     )
 
     def act(self, engine, weeks_in):
         engine.levers.conflict_skill[:, self.mask] += self.p.skill
         if weeks_in % self.p.every == 0:
-            self.meet(engine, 1.0, self.p.quality)
+            self.meet(engine, 1.0, self.p.quality, self.p.hours)
+            self.spend_money(engine, self.mask, self.p.coach_fee)
 
 
 class LeadershipProgramme(Intervention):
@@ -193,7 +264,8 @@ class LeadershipProgramme(Intervention):
         "era): 'over nine months'. Practice, Where next: joint programmes 'build the "
         "foundations for healthier relationships'."
     )
-    acts_through = ("contact", "learning", "conflict")
+    costs = ("day_hours", "fee")
+    acts_through = ("contact", "learning", "conflict", "pressure")
     claims = (
         ("collaborative_orientation", +1),
         ("cross_sector_trust", +1),
@@ -249,6 +321,35 @@ class LeadershipProgramme(Intervention):
             "Lasting added skill in dialogue and conflict.",
             "BCL module one: 'shift stuck patterns of behaviour'",
         ),
+        Param(
+            "days",
+            2.0,
+            0.5,
+            5.0,
+            "days",
+            "Length of one module (the STP-era programme: one two-day and three "
+            "one-and-a-half-day modules).",
+            "BCL (2023 page): 'each will be two days long'",
+        ),
+        Param(
+            "day_hours",
+            8.0,
+            0.0,
+            12.0,
+            "hours",
+            "Hours of a participant's week one programme day takes.",
+            "assumption",
+        ),
+        Param(
+            "fee",
+            6.0,
+            0.0,
+            30.0,
+            "thousand pounds",
+            "Fee for one participant's place on the whole programme, paid by its "
+            "organisation in equal parts at each module.",
+            "assumption (no fee is given in the sources)",
+        ),
     )
 
     def bind(self, engine):
@@ -270,5 +371,7 @@ class LeadershipProgramme(Intervention):
             both = self.cohort[:, t.src] & self.cohort[:, t.dst]
             lv.extra_contact[both] += self.p.quality
             lv.development[self.cohort] += self.p.development
+            self.spend_time(engine, self.cohort, self.p.days * self.p.day_hours)
+            lv.money_cost[self.cohort] += self.p.fee / self.p.modules
         if weeks_in >= min(self.module_weeks):
             lv.conflict_skill[self.cohort] += self.p.skill

@@ -22,15 +22,28 @@ class FinancialSqueeze(Shock):
         "limited capacity for collaborative working'; 'when times are tough and there are a "
         "lack of resources, staff and leaders will revert into their organisational silos'."
     )
+    costs = ("recovery_hours",)
     acts_through = ("pressure",)
     claims = (
         ("system_time", -1),
         ("collaboration_index", -1),
     )
-    params = (Param("cut", 0.15, 0.0, 1.0, "share", "Real-terms cut to income.", "assumption"),)
+    params = (
+        Param("cut", 0.15, 0.0, 1.0, "share", "Real-terms cut to income.", "assumption"),
+        Param(
+            "recovery_hours",
+            1.0,
+            0.0,
+            10.0,
+            "hours/week",
+            "Hours a week each leader spends on savings plans and financial recovery meetings.",
+            "assumption",
+        ),
+    )
 
     def act(self, engine, weeks_in):
         engine.levers.income_factor[:, self.mask] *= 1.0 - self.p.cut
+        self.spend_time(engine, self.mask, self.p.recovery_hours)
 
 
 class WorkforceShortage(Shock):
@@ -110,6 +123,7 @@ class IndustrialAction(Shock):
         "Practice, Introduction: interviews 'at a time of unprecedented pressures on the health "
         "and care system, including nurses and paramedics taking part in industrial action'."
     )
+    costs = ("hours",)
     acts_through = ("pressure", "contact")
     claims = (("shared_decisions", -1),)
     default_targets = {"kinds": NHS_PROVIDERS}
@@ -126,11 +140,22 @@ class IndustrialAction(Shock):
             "Drop in the chance a leader attends forums in person.",
             "assumption",
         ),
+        Param(
+            "hours",
+            6.0,
+            0.0,
+            30.0,
+            "hours/week",
+            "Hours a week each leader spends in strike planning and incident command.",
+            "assumption (Practice, Introduction: 'nurses and paramedics taking part in "
+            "industrial action')",
+        ),
     )
 
     def act(self, engine, weeks_in):
         engine.levers.extra_pressure[:, self.mask] += self.p.pressure
         engine.levers.attendance_boost[:, self.mask] -= self.p.attendance
+        self.spend_time(engine, self.mask, self.p.hours)
 
 
 class LeadershipChurn(Shock):
@@ -171,7 +196,8 @@ class ProviderCollaborative(Shock):
         "together to form a provider collaborative or a group model ... This may not "
         "necessarily be supportive of system working ... There is a chess game going on'."
     )
-    acts_through = ("power", "contact")
+    costs = ("hours",)
+    acts_through = ("power", "contact", "pressure")
     claims = (
         ("power_gini", +1),
         ("power_sharing", -1),
@@ -203,6 +229,15 @@ class ProviderCollaborative(Shock):
         Param(
             "quality", 0.5, 0.0, 5.0, "contact units", "Value of a members' meeting.", "assumption"
         ),
+        Param(
+            "hours",
+            2.0,
+            0.0,
+            16.0,
+            "hours",
+            "Hours of each member leader's week one members' meeting takes.",
+            "assumption (Practice 4: trusts 'come together to form a provider collaborative')",
+        ),
     )
 
     def act(self, engine, weeks_in):
@@ -210,7 +245,7 @@ class ProviderCollaborative(Shock):
         lv.power_factor[:, self.mask] *= self.p.concentration
         lv.power_factor[:, ~self.mask] *= self.p.others
         if weeks_in % self.p.every == 0:
-            self.meet(engine, 1.0, self.p.quality)
+            self.meet(engine, 1.0, self.p.quality, self.p.hours)
 
 
 class BlameCulture(Shock):
@@ -221,7 +256,8 @@ class BlameCulture(Shock):
         "Practice 1: 'the shame and blame environment that some NHS organisations are operating "
         "in means that some NHS leaders do not feel safe enough to fully participate'."
     )
-    acts_through = ("safety",)
+    costs = ("hours",)
+    acts_through = ("safety", "pressure")
     claims = (
         ("safety", -1),
         ("unsafe_share", +1),
@@ -229,7 +265,17 @@ class BlameCulture(Shock):
     default_targets = {"kinds": ("icb", *NHS_PROVIDERS, "primary_care")}
     params = (
         Param("safety", 0.2, 0.0, 1.0, "safety", "Drop in the safety targets feel.", "assumption"),
+        Param(
+            "hours",
+            1.0,
+            0.0,
+            10.0,
+            "hours/week",
+            "Hours a week each leader spends answering inquiries and preparing defences.",
+            "assumption (Practice 1: 'the shame and blame environment')",
+        ),
     )
 
     def act(self, engine, weeks_in):
         engine.levers.safety_boost[:, self.mask] -= self.p.safety
+        self.spend_time(engine, self.mask, self.p.hours)

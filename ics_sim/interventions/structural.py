@@ -19,7 +19,8 @@ class SharedPurpose(Intervention):
         "centred around people'); without one, 'a lot of time, money and energy may be used "
         "with little gain'. Lessons factor 1."
     )
-    acts_through = ("purpose", "joint_work")
+    costs = ("workshop_hours", "upkeep_hours")
+    acts_through = ("purpose", "joint_work", "pressure")
     claims = (("shared_purpose", +1),)
     params = (
         Param(
@@ -41,9 +42,53 @@ class SharedPurpose(Intervention):
             "collaborate on (0: 'a statement full of compromises').",
             "Practice 3",
         ),
+        Param(
+            "workshops",
+            3,
+            0,
+            12,
+            "workshops",
+            "Workshops to agree the purpose, one every workshop_every weeks from the start.",
+            "assumption (Practice 3: 'people have spent time and energy on developing a "
+            "shared purpose')",
+            integer=True,
+        ),
+        Param(
+            "workshop_every",
+            4,
+            1,
+            26,
+            "weeks",
+            "Weeks between the workshops that agree the purpose.",
+            "assumption",
+            integer=True,
+        ),
+        Param(
+            "workshop_hours",
+            4.0,
+            0.0,
+            16.0,
+            "hours",
+            "Hours of each target leader's week one workshop takes.",
+            "assumption",
+        ),
+        Param(
+            "upkeep_hours",
+            0.25,
+            0.0,
+            8.0,
+            "hours/week",
+            "Hours a week each target leader gives to keeping the purpose alive (communicating "
+            "it, checking work against it).",
+            "assumption (Practice 1: a purpose 'communicated widely')",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        every = self.p.workshop_every
+        workshop = weeks_in % every == 0 and weeks_in // every < self.p.workshops
+        hours = self.p.upkeep_hours + (self.p.workshop_hours if workshop else 0.0)
+        self.spend_time(engine, self.mask, hours)
         engine.levers.purpose_anchor[:, self.mask] += self.p.anchor
         engine.levers.purpose_clarity[:, self.mask] += self.p.clarity
 
@@ -60,10 +105,23 @@ class DecisionMatrix(Intervention):
         "to be involved in what decisions to ensure greater transparency'; otherwise decisions "
         "'go back and forth between the various groups'."
     )
-    acts_through = ("decisions",)
+    costs = ("setup_hours",)
+    acts_through = ("decisions", "pressure")
     claims = (("shared_decisions", +1),)
+    params = (
+        Param(
+            "setup_hours",
+            6.0,
+            0.0,
+            24.0,
+            "hours",
+            "Hours of each target leader's week taken, in the first week, by agreeing the matrix.",
+            "assumption (Practice 6: 'considers who needs to be involved in what decisions')",
+        ),
+    )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, self.p.setup_hours, 0.0)
         engine.levers.decision_matrix[:, self.forum_mask] = 1.0
 
 
@@ -79,7 +137,8 @@ class DelegatedAuthority(Intervention):
         "decision-making powers are given automatically to whoever attends ... so that "
         "decisions can be made in a timely manner'."
     )
-    acts_through = ("decisions",)
+    costs = ("setup_hours", "upkeep_hours")
+    acts_through = ("decisions", "pressure")
     claims = (
         ("decision_latency", -1),
         ("shared_decisions", +1),
@@ -94,9 +153,29 @@ class DelegatedAuthority(Intervention):
             "Added chance a deputy may decide.",
             "Practice 6",
         ),
+        Param(
+            "setup_hours",
+            2.0,
+            0.0,
+            24.0,
+            "hours",
+            "Hours of each target leader's week taken, in the first week, by agreeing the "
+            "principle.",
+            "assumption (Practice 6: 'agreed a principle beforehand')",
+        ),
+        Param(
+            "upkeep_hours",
+            0.5,
+            0.0,
+            8.0,
+            "hours/week",
+            "Hours a week each target leader gives to briefing the deputies who may decide.",
+            "assumption",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, self.p.setup_hours, self.p.upkeep_hours)
         engine.levers.delegation[:, self.mask] += self.p.delegation
 
 
@@ -112,7 +191,8 @@ class PowerSharing(Intervention):
         "together'; Lessons factor 3: 'acknowledging the perceived power differentials in the "
         "room at the outset'."
     )
-    acts_through = ("power",)
+    costs = ("setup_hours", "upkeep_hours")
+    acts_through = ("power", "pressure")
     claims = (
         ("power_sharing", +1),
         ("power_not_shared_share", -1),
@@ -127,9 +207,30 @@ class PowerSharing(Intervention):
             "Added power-sharing level of the forums the targets sit in.",
             "Practice 4",
         ),
+        Param(
+            "setup_hours",
+            4.0,
+            0.0,
+            24.0,
+            "hours",
+            "Hours of each target leader's week taken, in the first week, by naming the power "
+            "differences in the room.",
+            "assumption (Lessons factor 3: 'acknowledging the perceived power differentials in "
+            "the room at the outset')",
+        ),
+        Param(
+            "upkeep_hours",
+            0.25,
+            0.0,
+            8.0,
+            "hours/week",
+            "Hours a week each target leader gives to a rotating chair and balancing voice.",
+            "assumption",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, self.p.setup_hours, self.p.upkeep_hours)
         engine.levers.power_equalisation[:, self.forum_mask] += self.p.equalisation
 
 
@@ -144,7 +245,8 @@ class RewardCollaboration(Intervention):
         "Practice 3: 'people will emulate the behaviours that are rewarded. It must start from "
         "the top'; Practice, Where next: 'collaborative behaviours need to be rewarded'."
     )
-    acts_through = ("learning",)
+    costs = ("upkeep_hours",)
+    acts_through = ("learning", "pressure")
     claims = (
         ("collaborative_orientation", +1),
         ("collaboration_index", +1),
@@ -159,9 +261,20 @@ class RewardCollaboration(Intervention):
             "Reward for a fully collaborative orientation, in donation-game payoff units.",
             "Practice 3",
         ),
+        Param(
+            "upkeep_hours",
+            0.5,
+            0.0,
+            8.0,
+            "hours/week",
+            "Hours a week each target leader gives to noticing and rewarding collaborative "
+            "behaviour.",
+            "assumption (Practice 3: 'It must start from the top')",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, 0.0, self.p.upkeep_hours)
         engine.levers.reward[:, self.mask] += self.p.reward
 
 
@@ -177,7 +290,8 @@ class CollaborateSelectively(Intervention):
         "and are ending up in endless meetings'; systems 'need to be more realistic and "
         "discerning about when to collaborate and when not to'."
     )
-    acts_through = ("joint_work",)
+    costs = ("setup_hours",)
+    acts_through = ("joint_work", "pressure")
     claims = (
         ("transaction_cost", -1),
         ("system_time", +1),
@@ -192,9 +306,21 @@ class CollaborateSelectively(Intervention):
             "Least collaborative advantage worth a joint project.",
             "Practice, Introduction (Huxham and Vangen 2005)",
         ),
+        Param(
+            "setup_hours",
+            4.0,
+            0.0,
+            24.0,
+            "hours",
+            "Hours of each target leader's week taken, in the first week, by deciding what not to "
+            "collaborate on.",
+            "assumption (Practice, Where next: 'more realistic and discerning about when to "
+            "collaborate')",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, self.p.setup_hours, 0.0)
         lv = engine.levers.selectivity
         lv[:, self.mask] = max(self.p.min_advantage, 0.0)
 
@@ -211,7 +337,8 @@ class SuccessionPlanning(Intervention):
         "dependency on one or two individuals'; Lessons (Canterbury): 'continuity in the "
         "leadership community, familiarity developed over many years'."
     )
-    acts_through = ("turnover",)
+    costs = ("upkeep_hours",)
+    acts_through = ("turnover", "pressure")
     claims = (("relationships", +1),)
     params = (
         Param(
@@ -223,7 +350,18 @@ class SuccessionPlanning(Intervention):
             "Added share of relationships handed on to a successor.",
             "Miller",
         ),
+        Param(
+            "upkeep_hours",
+            0.5,
+            0.0,
+            8.0,
+            "hours/week",
+            "Hours a week each target leader gives to developing successors and introducing them "
+            "to partners.",
+            "assumption (Miller: succession planning 'is rarely done')",
+        ),
     )
 
     def act(self, engine, weeks_in):
+        self.setup_and_upkeep(engine, weeks_in, 0.0, self.p.upkeep_hours)
         engine.levers.succession[:, self.mask] += self.p.handover

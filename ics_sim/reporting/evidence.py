@@ -105,7 +105,10 @@ def render() -> str:
         "",
         "Each acts only by setting levers read by the mechanisms it names; with those "
         "mechanisms switched off it has no effect (tested). 'Claims' are the directions the "
-        "documents give, tested against the baseline on the same seeds.",
+        "documents give, tested against the baseline on the same seeds. 'Costs' are the "
+        "parameters that say what it takes: leaders' hours (through the `time_cost` lever) "
+        "and money (`money_cost`), both read by the pressure mechanism, so that time given to "
+        "an intervention is time not given to partners elsewhere.",
         "",
     ]
     for name, cls in REGISTRY.items():
@@ -122,6 +125,12 @@ def render() -> str:
             f"Default targets: {targets or 'every organisation'}.",
             "",
         ]
+        by_name = {p.name: p for p in cls.params}
+        if cls.costs:
+            costs = ", ".join(
+                f"`{c}` ({by_name[c].default:g} {by_name[c].unit})" for c in cls.costs
+            )
+            out += [f"Costs: {costs}.", ""]
         out += _param_rows(cls.params) + [""] if cls.params else []
     out += [
         "## Organisation kinds",

@@ -6,6 +6,11 @@ mechanism, the one that lists it in its ``reads_levers`` (the table of who reads
 from those declarations: :func:`ics_sim.sim.plan.lever_table`). With that mechanism switched off
 the lever is never read, so the intervention has no effect. Levers are reset to neutral every
 week and re-set by whatever is active.
+
+Nothing is free: an intervention or shock that takes leaders' time (meetings, programme days,
+coaching) or money (hosting, fees) says so through ``time_cost`` and ``money_cost``, which the
+pressure mechanism turns into less time for the system and a smaller budget (Practice, Where
+next: "time, money and energy are being consumed with little, if any, gain").
 """
 
 from __future__ import annotations
@@ -44,6 +49,13 @@ LEVERS: dict[str, tuple[str, float, str]] = {
         "share of the gap to a fully collaborative "
         "orientation closed this week by leadership development",
     ),
+    "time_cost": (
+        "org",
+        0.0,
+        "hours of the leader's week taken this week by an intervention's meetings, programme "
+        "days or coaching (or a shock's extra meetings)",
+    ),
+    "money_cost": ("org", 0.0, "thousand pounds spent this week on hosting, venues and fees"),
 }
 
 
