@@ -5,9 +5,11 @@ a system where it is not safe enough to voice a different perspective" and "More
 of our survey respondents felt that power was not being well shared" (Practice 1 and 4; "more
 than 50 health and care leaders drawn predominantly from the NHS", Appendix). Within one
 organisation, leaders differ: "some NHS leaders do not feel safe enough to fully participate in
-discussions" (Practice 1). So each organisation stands for its senior leaders (board members and
-senior staff, :data:`ics_sim.system.kinds.PEOPLE`), and a leader's value is the organisation's
-value moved by the leader's own offset on the logit scale::
+discussions" (Practice 1). So the shares count senior leaders, who vary within an organisation.
+
+Each organisation stands for its senior leaders (board members and senior staff,
+:data:`ics_sim.system.kinds.PEOPLE`), and a leader's value is the organisation's value moved by
+the leader's own offset on the logit scale::
 
     person = logistic(logit(org value) + z),   z ~ Normal(0, PEOPLE_SPREAD)
 
