@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 from ics_sim.outcomes import PRACTICES
+from ics_sim.state.people import PEOPLE_SPREAD, THRESHOLD
+from ics_sim.system.kinds import PEOPLE, Kind
 
 from .maths import add_up, aim_distance, clip, mean
 
@@ -37,6 +39,24 @@ def gini(values: list[float]) -> float:
     return (2.0 * ranked) / (n * total) - (n + 1) / n
 
 
+def share_of_people_below(orgs, level: str) -> float:
+    """Share of all senior leaders whose ``level`` (safety...) is below the threshold.
+
+    Each organisation's leaders are its value moved by a normal offset on the logit scale, so
+    the share of them below the threshold is ``Phi((logit(threshold) - logit(value)) / spread)``.
+    """
+    spread = PEOPLE_SPREAD.default
+    cut = math.log(THRESHOLD / (1.0 - THRESHOLD))
+    below, people = 0.0, 0.0
+    for org in orgs:
+        x = clip(getattr(org, level), 1e-12, 1.0 - 1e-12)
+        z = (cut - math.log(x / (1.0 - x))) / spread
+        n = float(PEOPLE[Kind(org.kind)])
+        below += n * 0.5 * math.erfc(-z / math.sqrt(2.0))
+        people += n
+    return below / people
+
+
 def compute(model) -> dict[str, float]:
     orgs, G, t = model.orgs, model.G, model.tally
     ties = [(i, j, tie) for i, j, tie in G.edges(data=True)]
@@ -54,8 +74,8 @@ def compute(model) -> dict[str, float]:
         {
             "mean_trust": mean([tie["trust"] for *_, tie in ties]),
             "cross_sector_trust": mean(cross),
-            "unsafe_share": mean([float(org.safety < 0.5) for org in orgs]),
-            "power_not_shared_share": mean([float(org.perceived_sharing < 0.5) for org in orgs]),
+            "unsafe_share": share_of_people_below(orgs, "safety"),
+            "power_not_shared_share": share_of_people_below(orgs, "perceived_sharing"),
             "power_gini": gini([org.power for org in orgs]),
             "decisions_made": t.get("decisions_made", 0.0),
             "decision_latency": t.get("decision_latency", 0.0),

@@ -173,25 +173,28 @@ OUTCOME_TABLE: dict[str, Outcome] = {
     "unsafe_share": Outcome(
         name="unsafe_share",
         label="Share not feeling safe to speak up",
-        words="Organisations not feeling safe to speak up",
+        words="Leaders not feeling safe to speak up",
         unit=LEVEL,
         lo=0.0,
         hi=1.0,
         definition=(
-            "Share of organisations whose safety is below 0.5: they do not feel safe to voice a "
-            "different perspective (survey, Practice 1: about half)."
+            "Share of senior leaders whose safety is below 0.5: they do not feel safe to voice a "
+            "different perspective (survey, Practice 1: about half of respondents). Each "
+            "organisation stands for its leaders (by kind), whose safety varies around the "
+            "organisation's (ics_sim.state.people)."
         ),
     ),
     "power_not_shared_share": Outcome(
         name="power_not_shared_share",
         label="Share feeling power is not shared",
-        words="Organisations feeling power is not shared",
+        words="Leaders feeling power is not shared",
         unit=LEVEL,
         lo=0.0,
         hi=1.0,
         definition=(
-            "Share of organisations whose perceived power sharing is below 0.5 (survey, Practice "
-            "4: more than half)."
+            "Share of senior leaders whose perceived power sharing is below 0.5 (survey, Practice "
+            "4: more than half of respondents); leaders vary around their organisation as for "
+            "unsafe_share."
         ),
     ),
     "power_gini": Outcome(

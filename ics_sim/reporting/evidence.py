@@ -67,6 +67,26 @@ def _param_rows(params: tuple[Param, ...]) -> list[str]:
     return rows
 
 
+def _people_section() -> list[str]:
+    """Who the survey shares count: senior leaders per kind and their spread (a measurement
+    constant of ``ics_sim.state.people``, not a swept parameter)."""
+    from ..state import people
+    from ..system.kinds import PEOPLE
+
+    return [
+        "## People inside organisations",
+        "",
+        _evidence_paragraph(people),
+        "",
+        "| kind | senior leaders |",
+        "|---|---:|",
+        *[f"| {k.label} | {PEOPLE[k]} |" for k in Kind],
+        "",
+        *_param_rows((people.PEOPLE_SPREAD,)),
+        "",
+    ]
+
+
 def render() -> str:
     out = [
         "# Evidence behind ics-sim",
@@ -139,6 +159,7 @@ def render() -> str:
         "|---|---|",
     ]
     out += [f"| {k.label} | {SOURCES[k]} |" for k in Kind] + [""]
+    out += _people_section()
     out += ["## Outcomes", "", "| outcome | definition |", "|---|---|"]
     out += [f"| `{k}` | {v} |" for k, v in OUTCOME_DOCS.items()] + [""]
     assumed = [p for m in ORDER for p in m.params if _is_assumption(p)] + [

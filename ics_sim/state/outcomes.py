@@ -17,6 +17,7 @@ from ..core.outcome_table import (  # noqa: F401  (re-exported)
     PRACTICES,
 )
 from ..system.network import Topology
+from .people import people_share, people_share_by
 from .variables import State, row_mean, row_sum, segment_sum
 
 
@@ -59,8 +60,8 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
         {
             "mean_trust": row_mean(s.trust),
             "cross_sector_trust": row_mean(s.trust[:, cross]) if cross.any() else np.zeros(R),
-            "unsafe_share": row_mean(s.safety < 0.5),
-            "power_not_shared_share": row_mean(s.perceived_sharing < 0.5),
+            "unsafe_share": people_share(s.safety, s.kind),
+            "power_not_shared_share": people_share(s.perceived_sharing, s.kind),
             "power_gini": gini(s.power),
             "decisions_made": t.get("decisions_made", np.zeros(R)),
             "decision_latency": t.get("decision_latency", np.zeros(R)),
@@ -118,8 +119,8 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
                 segment_sum(s.trust * cross, tie, K) / np.maximum(n_cross, 1),
                 0.0,
             ),
-            "unsafe_share": orgs(s.safety < 0.5),
-            "power_not_shared_share": orgs(s.perceived_sharing < 0.5),
+            "unsafe_share": people_share_by(s.safety, s.kind, org, K),
+            "power_not_shared_share": people_share_by(s.perceived_sharing, s.kind, org, K),
             "power_gini": np.stack([gini(s.power[:, org == k]) for k in range(K)], axis=-1),
             "decisions_made": tally("decisions_made"),
             "decision_latency": tally("decision_latency"),

@@ -6,9 +6,22 @@ composition of an English ICS (:mod:`ics_sim.england`). The model never reads fi
 reads a Composition, so users can build their own.
 
 Forums (Practice, Introduction and Figure 1; model notes section 2): the ICB board, the
-integrated care partnership (ICP), one place partnership per local-authority footprint, and
-provider collaboratives. Each meets on a schedule and decides by a rule (Practice 6; Choi and
-Robertson 2014): majority (at least 1/2 of voice), supermajority (>= 3/4) or consensus (all).
+integrated care partnership (ICP), one place partnership per local-authority footprint,
+provider collaboratives, and one neighbourhood forum per primary care network. Each meets on a
+schedule and decides by a rule (Practice 6; Choi and Robertson 2014): majority (at least 1/2
+of voice), supermajority (>= 3/4) or consensus (all).
+
+Neighbourhood forums: ICS leaders work "at a system, place or neighbourhood level" (Practice,
+Introduction: "Organisations and teams at system, place and neighbourhood level are being
+encouraged to combine skills and resources"); delegated authority is given "to whoever attends
+the neighbourhood, place or system meeting" (Practice 6). Miller, MDTs: multidisciplinary
+teams are "a structured forum in which practitioners from across health and social care can
+come together", with "joint meetings to share insights and concerns" and "diversity of
+professions and disciplines, including those from the Voluntary & Community Sector", and
+"should also connect with other services and teams in their neighbourhoods and place". So each
+PCN meets its place's council, the community services of its ICS and VCSE bodies of its place.
+The monthly cadence and the consensus rule (a small team deciding together, as provider
+collaboratives do) are assumptions.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ FORUM_TYPES: dict[str, tuple[int, float]] = {
     "icp": (13, CONSENSUS),  # quarterly joint committee of the ICB and local authorities
     "place_partnership": (4, SUPERMAJORITY),  # monthly place-based partnership
     "provider_collaborative": (2, CONSENSUS),  # fortnightly; trusts decide together
+    "neighbourhood": (4, CONSENSUS),  # monthly neighbourhood (PCN-level) team; assumption
 }
 
 
@@ -161,6 +175,12 @@ def standard_forums(
       VCSE bodies, and the system-wide community and mental health trusts.
     - Provider collaboratives: the acute trusts (if two or more), and the community and mental
       health trusts (if two or more).
+    - Neighbourhood forum (one per PCN): the PCN, its place's council, the system-wide
+      community trusts (where the ICS has none, its mental health trusts, taken to provide
+      community services as combined trusts often do: an assumption, the data do not say who
+      does), and VCSE bodies of its place, dealt to the place's neighbourhoods in turn (each
+      gets at least one when the place has any; a VCSE body sits in several when the place
+      has fewer VCSE bodies than PCNs).
     """
     idx = np.arange(len(kind))
 
@@ -236,4 +256,53 @@ def standard_forums(
             of(Kind.COMMUNITY, Kind.MENTAL_HEALTH),
             0,
         )
+    return forums + neighbourhood_forums(kind, place, place_names, ics, tag)
+
+
+def neighbourhood_forums(
+    kind: np.ndarray, place: np.ndarray, place_names: list[str], ics: int = 0, tag: str = ""
+) -> list[Forum]:
+    """One neighbourhood forum per PCN (see :func:`standard_forums`), after the other forums.
+
+    Neighbourhood ``i`` of a place (its ``i``-th PCN, in index order) of ``P`` neighbourhoods
+    with ``V`` VCSE bodies gets the place's VCSE bodies ``j`` with ``j % P == i % P`` if
+    ``V >= P``, else VCSE body ``i % V``. Meetings are spread over the weeks of the period by
+    the neighbourhood's number in its place; it is named ``"<place> neighbourhood <i + 1>"``.
+    """
+    idx = np.arange(len(kind))
+    pcn = idx[kind == int(Kind.PRIMARY_CARE)]
+    if len(pcn) == 0:
+        return []
+    period, rule = FORUM_TYPES["neighbourhood"]
+    community = idx[kind == int(Kind.COMMUNITY)]
+    if len(community) == 0:  # community services from a combined trust (assumption)
+        community = idx[kind == int(Kind.MENTAL_HEALTH)]
+    council = idx[kind == int(Kind.LOCAL_AUTHORITY)]
+    vcse = idx[kind == int(Kind.VCSE)]
+    pcn_place = place[pcn]
+    # the PCN's number within its place, and how many PCNs its place has
+    order = np.argsort(pcn_place, kind="stable")
+    sorted_place = pcn_place[order]
+    first = np.searchsorted(sorted_place, sorted_place)
+    nth = np.empty(len(pcn), dtype=np.int64)
+    nth[order] = np.arange(len(pcn)) - first
+    n_here = np.bincount(pcn_place[pcn_place >= 0], minlength=max(int(place.max()) + 1, 1))
+    forums: list[Forum] = []
+    for org, p, k in zip(pcn.tolist(), pcn_place.tolist(), nth.tolist(), strict=True):
+        here = place == p
+        local_vcse = vcse[here[vcse]] if p >= 0 else vcse[:0]
+        n_p = int(n_here[p]) if p >= 0 else 1
+        if len(local_vcse) >= n_p:
+            chosen = local_vcse[np.arange(len(local_vcse)) % n_p == k % n_p]
+        elif len(local_vcse):
+            chosen = local_vcse[[k % len(local_vcse)]]
+        else:
+            chosen = local_vcse
+        members = np.unique(
+            np.concatenate([[org], council[here[council]] if p >= 0 else [], community, chosen])
+        ).astype(np.int64)
+        if len(members) >= 2:
+            where = place_names[p] if 0 <= p < len(place_names) else "System"
+            name = f"{tag}{where} neighbourhood {k + 1}"
+            forums.append(Forum(name, "neighbourhood", members, period, k % period, rule, ics))
     return forums

@@ -34,7 +34,9 @@ What is assumed (the data have no primary care networks, VCSE bodies or trust si
   The ICB and the community, mental health and ambulance trusts serve the whole system
   (place -1).
 
-Forums are the standard ones (:func:`ics_sim.composition.standard_forums`). In
+Forums are the standard ones (:func:`ics_sim.composition.standard_forums`), with one
+neighbourhood forum per PCN (its place's council, VCSE bodies and the ICS's community trusts,
+or mental health trusts where the data list no community trust: 27 of the 42 ICSs). In
 :func:`england`, a trust that belongs to several ICSs is one organisation, whose main ICS is
 the one with its headquarters, and sits in the forums of every ICS it belongs to.
 """

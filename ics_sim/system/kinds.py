@@ -111,6 +111,34 @@ SOURCES: dict[Kind, str] = {
     "funding (low power and resources).",
 }
 
+#: Senior leaders each organisation of a kind stands for (board members and senior staff who
+#: take part in system working): who the survey shares count (:mod:`ics_sim.state.people`).
+#: Ordered by the size of each kind's leadership: an NHS trust board has a chair, up to five
+#: non-executive and five executive directors (The NHS Trusts (Membership and Procedure)
+#: Regulations 1990), foundation trusts and ICB boards (with partner members) a few more; a
+#: council's statutory chief officers (chief executive, directors of adult social services,
+#: children's services and public health) with its leader and health portfolio holder; a PCN's
+#: clinical director and manager (Network Contract DES); a small VCSE body's chief executive
+#: and chair. The numbers are assumptions. With them the default ICS's leaders are about two
+#: thirds NHS, like the survey's respondents, "drawn predominantly from the NHS" (Practice,
+#: Appendix).
+PEOPLE: dict[Kind, int] = {
+    Kind.ICB: 14,
+    Kind.ACUTE: 14,
+    Kind.COMMUNITY: 11,
+    Kind.MENTAL_HEALTH: 11,
+    Kind.AMBULANCE: 11,
+    Kind.PRIMARY_CARE: 2,
+    Kind.LOCAL_AUTHORITY: 6,
+    Kind.VCSE: 2,
+}
+
+
+def people_table() -> np.ndarray:
+    """Senior leaders per organisation, indexed by kind code (see :data:`PEOPLE`)."""
+    return np.array([float(PEOPLE[k]) for k in Kind])
+
+
 #: Mean legacy of mistrust between kinds (row: truster, column: trustee), in [0, 1].
 #: Practice, Introduction: NHS trusts competed for 30 years; Practice 2: 'elements of mistrust'
 #: between ICS leaders and local authorities, 'some of that is history'; providers' mistrust is

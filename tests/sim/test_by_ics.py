@@ -14,6 +14,7 @@ import pytest
 from ics_sim import OUTCOMES
 from ics_sim.composition import default, from_counts
 from ics_sim.engine import Engine
+from ics_sim.state.people import people
 from ics_sim.synthetic import combine
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -22,13 +23,13 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 ORG_MEANS = (
     "safety",
     "power_sharing",
-    "unsafe_share",
-    "power_not_shared_share",
     "system_time",
     "transaction_cost",
     "collaborative_orientation",
 )
 TIE_MEANS = ("relationships", "mean_trust")
+#: Shares of people (senior leaders): means weighted by each ICS's leaders.
+PEOPLE_MEANS = ("unsafe_share", "power_not_shared_share")
 
 
 def stepped(comp, seeds, weeks=40, **params):
@@ -58,6 +59,9 @@ def test_national_means_are_the_weighted_means_of_the_icss(seed):
         assert per[k][0] @ n_org / n_org.sum() == pytest.approx(nat[k][0], abs=1e-12), k
     for k in TIE_MEANS:
         assert per[k][0] @ n_tie / n_tie.sum() == pytest.approx(nat[k][0], abs=1e-12), k
+    n_people = np.bincount(engine.topo.org_ics, weights=people(comp.kind))
+    for k in PEOPLE_MEANS:
+        assert per[k][0] @ n_people / n_people.sum() == pytest.approx(nat[k][0], abs=1e-12), k
     for k in ("decisions_made", "conflicts_festering"):  # counts add up
         assert per[k][0].sum() == pytest.approx(nat[k][0], abs=1e-9), k
     joint = per["joint_value"][0] @ n_org / n_org.sum()

@@ -4,7 +4,8 @@ A pair starts a project with probability ``joint_rate * sqrt(st_i st_j)`` if eac
 other above ``joint_threshold`` (preference mixes brokered trust and the advantage of the pair,
 discounted by the partner's shadow of the future). Each side helps with a probability that
 rises with its orientation and with the returns of reciprocity; a project succeeds with
-probability advantage x quality x share helping x safety x aim alignment. Successes are good
+probability advantage x quality x share helping x safety x aim alignment, where a leader's
+quality is ``1 - exp(-system_time / (projects * joint_time_cost))``. Successes are good
 experiences, a partner who did not help is a breach, and budgets pay for help and gain from
 successes. With neutral levers the selectivity bar is 0, which every advantage clears.
 """
@@ -34,11 +35,12 @@ def step(model, rng, week: int) -> None:
         for j, tie in org.ties():
             rate = p.joint_rate * math.sqrt(org.system_time * orgs[j].system_time)
             tie["joint"] = u[tie["pair_eid"]] < rate and tie["wants"] and G[j][i]["wants"]
-    # Projects share each leader's system time.
+    # Projects share each leader's system time, with diminishing returns to the time each gets.
     quality = []
     for org in orgs:
         org.workload = float(sum(1 for _, tie in org.ties() if tie["joint"]))
-        quality.append(min(1.0, org.system_time / max(org.workload * p.joint_time_cost, 1e-12)))
+        per_project = org.system_time / max(org.workload * p.joint_time_cost, 1e-12)
+        quality.append(1.0 - math.exp(-per_project))
     # Who helps: altruism, or the returns of reciprocity from a partner who stays.
     worth = [p.reciprocity * shadow[j] * p.benefit - p.cost for j in range(len(orgs))]
     selfish = [logistic(p.coop_steepness * w) for w in worth]
