@@ -181,7 +181,8 @@ class State:
     workload: np.ndarray  # (R, N) joint projects this week
     # ties
     trust: np.ndarray  # (R, E)
-    trust_base: np.ndarray  # (R, E) the organisational trust a new leader inherits
+    trust_base: np.ndarray  # (R, E) the initial trust of the tie
+    trust_personal: np.ndarray  # (R, E) the part of trust that is personal, leaves with a leader
     familiarity: np.ndarray  # (R, E)
     legacy: np.ndarray  # (R, E)
     advantage: np.ndarray  # (R, E) potential collaborative advantage of the pair
@@ -294,6 +295,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         workload=zeros_n.copy(),
         trust=trust,
         trust_base=trust.copy(),
+        trust_personal=zeros_e.copy(),  # initial trust is the organisations' (trust mechanism)
         familiarity=familiarity,
         legacy=legacy,
         advantage=advantage,

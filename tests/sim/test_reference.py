@@ -80,7 +80,10 @@ def differences(ref: ReferenceModel, eng: Engine) -> list[str]:
     for k in EXACT_OUTCOMES:
         same(k, got[k], float(want[k][0]))
     s = eng.state
-    ties = {k: getattr(s, k)[0].tolist() for k in ("trust", "familiarity", "brokered", "contact")}
+    ties = {
+        k: getattr(s, k)[0].tolist()
+        for k in ("trust", "trust_personal", "familiarity", "brokered", "contact")
+    }
     conflict, joint = s.conflict[0].tolist(), s.joint[0].tolist()
     for i, j, tie in ref.G.edges(data=True):
         e = tie["eid"]
