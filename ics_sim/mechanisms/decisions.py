@@ -39,7 +39,9 @@ probability ``affected_share``. At each meeting:
 
 A decision-making matrix brings the affected members to the table and stops re-opening.
 Latency, acceptability, equity, inclusion and throughput are smoothed over the weeks with
-decisions, with weight ``decision_smoothing`` on the newest.
+decisions, with weight ``decision_smoothing`` on the newest; so is, for each organisation,
+how far the final decisions that affect it go its way (``carried``: the mean fit of those
+decisions to its aims), from which the power mechanism earns influence.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Decisions(Mechanism):
         "affected",
         "aims",
         "bad",
+        "carried",
         "conflict",
         "good",
         "leader_present",
@@ -77,6 +80,7 @@ class Decisions(Mechanism):
     writes = (
         "affected",
         "bad",
+        "carried",
         "conflict",
         "good",
         "prop_age",
@@ -354,6 +358,11 @@ class Decisions(Mechanism):
         accept_sq = self.fsum(fit**2 * fin_m) / np.maximum(n_aff, 1.0)
         spread = np.sqrt(np.maximum(accept_sq - accept_mean**2, 0.0))
         inclusion = self.fsum((fin_m & authority).astype(float)) / np.maximum(n_aff, 1.0)
+        # How far final decisions went each affected organisation's way (power's influence).
+        n_org = segment_sum(fin_m.astype(float), mo, t.n)
+        fit_org = segment_sum(fit * fin_m, mo, t.n) / np.maximum(n_org, 1.0)
+        ema = p.decision_smoothing
+        s.carried = np.where(n_org > 0, (1 - ema) * s.carried + ema * fit_org, s.carried)
         # Trust events toward and from the proposer.
         final_m = final[:, mf] & has_edge & ~is_chair_m
         agree = final_m & authority & accepts

@@ -176,6 +176,8 @@ class State:
     aims: np.ndarray  # (R, N, D)
     interests: np.ndarray  # (R, N, D) the organisation's own interest (Friedkin-Johnsen anchor)
     perceived_sharing: np.ndarray  # (R, N) perceived share of voice, in [0, 1]
+    influence: np.ndarray  # (R, N) power earned through decisions and relationships, in [0, 1]
+    carried: np.ndarray  # (R, N) how far its forums' decisions go its way (smoothed fit)
     payoff: np.ndarray  # (R, N) what helping was worth this week (read by learning)
     tc_burden: np.ndarray  # (R, N) share of system time lost to transaction costs
     workload: np.ndarray  # (R, N) joint projects this week
@@ -290,6 +292,8 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         aims=aims,
         interests=aims.copy(),
         perceived_sharing=np.full((R, N), 0.5),
+        influence=power.copy(),  # its standing at the start is the power it has
+        carried=np.full((R, N), 0.5),  # placeholder: the first decisions replace it
         payoff=zeros_n.copy(),
         tc_burden=zeros_n.copy(),
         workload=zeros_n.copy(),

@@ -95,7 +95,8 @@ def differences(ref: ReferenceModel, eng: Engine) -> list[str]:
         values = getattr(s, k)[0].tolist()
         for org in ref.orgs:
             same(f"{k} of {org.index}", getattr(org, k), values[org.index])
-    for k in ("orientation", "power", "safety", "resources", "pressure", "perceived_sharing"):
+    orgs = ("orientation", "power", "safety", "resources", "pressure", "perceived_sharing")
+    for k in (*orgs, "influence", "carried"):
         values = getattr(s, k)[0].tolist()
         for org in ref.orgs:
             close(f"{k} of {org.index}", getattr(org, k), values[org.index])

@@ -8,6 +8,8 @@ may defer the decision. A proposal passes on the forum's rule, or by a strong ha
 overdue; a failed one compromises toward the room and loses value. A decision made without all
 affected members may erupt again. Final decisions are good experiences between the proposer
 and its supporters, and breaches toward the proposer from affected members left out or overruled.
+Each organisation's ``carried`` follows the mean fit to its aims of the final decisions that
+affect it (smoothed like the other decision measures).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def step(model, rng, week: int) -> None:
         model.tally["decisions_made"] = 0.0  # no forum meets: no decisions this week
         return  # the smoothed measures keep their values
     considered = []  # (forum, final, acceptability, spread, inclusion) for each considered
+    fits: dict[int, list[float]] = {}  # organisation -> fit of each final decision affecting it
     for forum in model.forums:
         if not forum.meets:
             continue
@@ -131,6 +134,8 @@ def step(model, rng, week: int) -> None:
             accept_sq = add_up(seat.fit * seat.fit for seat in affected) / n_aff
             spread = math.sqrt(max(accept_sq - acceptability * acceptability, 0.0))
             inclusion = sum(1 for seat in affected if seat.authority) / n_aff
+            for seat in affected:
+                fits.setdefault(seat.org.index, []).append(seat.fit)
             # Trust events between the proposer and the others. (The package adds them over all
             # forums at once; the order of additions does not matter, since every good event
             # adds the same decision_evidence and every breach the same exclusion_breach.)
@@ -148,6 +153,10 @@ def step(model, rng, week: int) -> None:
         if final or dropped:
             forum.prop_value = 0.0
         considered.append((forum, final, acceptability, spread, inclusion))
+    ema = p.decision_smoothing
+    for i, values in fits.items():
+        org = model.orgs[i]
+        org.carried = (1 - ema) * org.carried + ema * add_up(values) / len(values)
     tally(model, considered)
 
 
