@@ -205,6 +205,7 @@ class State:
     prop_age: np.ndarray  # (R, F) weeks since tabled
     prop_chair: np.ndarray  # (R, F) membership index of the proposer
     affected: np.ndarray  # (R, M) the membership's organisation is affected by the proposal
+    prop_loss: np.ndarray  # (R, M) income, power or status the live proposal costs the member
     # flows and smoothed measures, per replicate
     tally: dict[str, np.ndarray]
     # values derived from state and shared by several mechanisms in a tick (see aim_gap)
@@ -319,6 +320,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         prop_age=np.zeros((R, F)),
         prop_chair=np.zeros((R, F), dtype=np.int64),
         affected=np.zeros((R, M), dtype=bool),
+        prop_loss=np.zeros((R, M)),
         tally={},
     )
 
