@@ -270,6 +270,17 @@ INERT_REASONS: dict[str, tuple[str, str]] = {
         "power follows its sources, and in the baseline they stay near their usual level "
         "(resources, and influence, which is relative to the ICS's mean standing)",
     ),
+    "authority_weight": (
+        "intended",
+        "in the baseline budgets stay near their usual level, so formal authority and resources "
+        "give the same power; their mix matters under a squeeze or a provider collaborative",
+    ),
+    "resource_weight": ("intended", "as `authority_weight`"),
+    "influence_weight": (
+        "next",
+        "influence is relative to the ICS's mean standing and stays within a few per cent of "
+        "the base power in the baseline, so its weight moves power little",
+    ),
     "resource_power_exponent": (
         "intended",
         "as `power_rate`: budgets stay near their usual level in the baseline",
