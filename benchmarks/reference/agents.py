@@ -45,6 +45,8 @@ class Organisation(mesa.Agent):
         self.aims = [float(x) for x in state.aims[0, index]]
         self.interests = [float(x) for x in state.interests[0, index]]
         self.perceived_sharing = initial("perceived_sharing")
+        self.influence = initial("influence")
+        self.carried = initial("carried")
         self.payoff = initial("payoff")
         self.tc_burden = initial("tc_burden")
         self.workload = initial("workload")

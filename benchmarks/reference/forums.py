@@ -20,10 +20,12 @@ class Seat:
     leader_present: bool = False  # the leader attends in person
     voice: float = 1.0  # voice weight in the forum (mean 1 over its seats)
     affected: bool = False  # the organisation is affected by the live proposal
+    loss: float = 0.0  # what the live proposal costs it (income, power or status)
     # Its stance at this week's meeting (set by the decisions rule).
     authority: bool = False  # present with authority to decide: the leader, or a deputy who may
     accepts: bool = False  # the proposal is close enough to its aims (or it is the proposer)
     fit: float = 0.0  # 1 - mean |aims - proposal|
+    suits: float = 0.0  # fit less loss
 
 
 @dataclass(eq=False)

@@ -23,7 +23,15 @@ from .forums import Forum, Seat
 from .mechanisms import ORDER
 
 #: Edge attributes copied from the package's initial state.
-TIE_STATE = ("trust", "trust_base", "familiarity", "legacy", "advantage", "brokered")
+TIE_STATE = (
+    "trust",
+    "trust_base",
+    "trust_personal",
+    "familiarity",
+    "legacy",
+    "advantage",
+    "brokered",
+)
 
 
 def build_network(comp: Composition) -> nx.DiGraph:

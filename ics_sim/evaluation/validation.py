@@ -246,28 +246,12 @@ INERT_SHARE = 0.1
 #: the mechanism means it to act only in some settings, ``next`` when it is left for the next
 #: increment of the revision of the mechanisms (issue 13).
 INERT_REASONS: dict[str, tuple[str, str]] = {
-    "compromise_step": (
-        "next",
-        "acts only on a failed vote, and at the defaults votes almost never fail",
-    ),
-    "compromise_cost": (
-        "next",
-        "acts only on a failed vote, and at the defaults votes almost never fail",
-    ),
-    "min_value": (
-        "next",
-        "acts only on a failed vote, and at the defaults votes almost never fail",
-    ),
     "proposal_value_min": (
         "next",
-        "a proposal's value matters only once failed votes wear it down to `min_value`",
+        "a proposal's value matters only once failed votes wear it down to `min_value`; about "
+        "one vote in ten fails at the defaults, so few proposals are dropped",
     ),
-    "strong_hand": (
-        "next",
-        "acts only on a proposal still failing after `patience` weeks, which almost never "
-        "happens at the defaults",
-    ),
-    "patience": ("next", "as `strong_hand`: few proposals are still live after 26 weeks"),
+    "patience": ("next", "few proposals are still live after 26 weeks"),
     "purpose_selectivity": (
         "intended",
         "acts only through an agreed shared purpose (the `purpose_clarity` lever), which the "
@@ -283,8 +267,19 @@ INERT_REASONS: dict[str, tuple[str, str]] = {
     ),
     "power_rate": (
         "intended",
-        "power moves only when resources or structures change (a squeeze, a provider "
-        "collaborative); in the baseline it stays near its base",
+        "power follows its sources, and in the baseline they stay near their usual level "
+        "(resources, and influence, which is relative to the ICS's mean standing)",
+    ),
+    "authority_weight": (
+        "intended",
+        "in the baseline budgets stay near their usual level, so formal authority and resources "
+        "give the same power; their mix matters under a squeeze or a provider collaborative",
+    ),
+    "resource_weight": ("intended", "as `authority_weight`"),
+    "influence_weight": (
+        "next",
+        "influence is relative to the ICS's mean standing and stays within a few per cent of "
+        "the base power in the baseline, so its weight moves power little",
     ),
     "resource_power_exponent": (
         "intended",

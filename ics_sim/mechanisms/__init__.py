@@ -56,8 +56,10 @@ SHARED_WRITES: dict[str, str] = {
     "conflict where a decision is unacceptable to an affected organisation",
     "familiarity": "contact builds it; turnover resets it when a leader leaves (the successor "
     "does not know the person behind the other role)",
-    "trust": "trust updates it from experience; turnover resets it to the organisational trust "
-    "a successor inherits",
+    "trust": "trust updates it from experience; turnover takes away the personal part a "
+    "departing leader does not hand on (the successor inherits the rest)",
+    "trust_personal": "trust builds the personal part of trust with each gain; turnover takes "
+    "away what a departing leader does not hand on",
     "orientation": "learning moves it by imitation; turnover draws a new leader's orientation",
     "resources": "pressure sets income and spending; joint work spends on and earns from joint "
     "projects",

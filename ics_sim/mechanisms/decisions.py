@@ -14,11 +14,14 @@ supermajority, consensus) and outcomes success, acceptability and equity.
 Each forum has one proposal on its agenda. When none is live, a member tables one at its own
 aims plus ``proposal_noise * N(0, 1)`` on each dimension (members table in proportion to
 voice), of value uniform in [``proposal_value_min``, 1]; each member is affected with
-probability ``affected_share``. At each meeting:
+probability ``affected_share``, and an affected member other than the proposer stands to lose
+income, power or status, ``proposal_stake * U(0, 1)`` (Practice 6: "some groups or
+organisations may be concerned about potential losses of income, power or status"), so
+proposals serve organisations' interests differently and some votes fail. At each meeting:
 
 1. Members present with authority (the leader, or a deputy with delegated authority) vote.
-   A member accepts when ``1 - mean|aim - proposal| >= 1 - tolerance``, with tolerance rising
-   with its trust in the proposer and its orientation ("for the greater good")::
+   A member accepts when ``1 - mean|aim - proposal| - loss >= 1 - tolerance``, with tolerance
+   rising with its trust in the proposer and its orientation ("for the greater good")::
 
        tolerance = accept_tolerance + trust_tolerance * trust
                    + orientation_tolerance * (orientation - 0.5)
@@ -29,9 +32,10 @@ probability ``affected_share``. At each meeting:
    deferred with probability equal to the share of such members.
 3. The proposal passes when accepting voice / voice present >= the forum's rule. Past
    ``patience`` weeks the proposer may decide with a strong hand (probability ``strong_hand``).
-4. A failed vote moves the proposal toward the voice-weighted aims present
-   (``compromise_step``) and loses ``compromise_cost`` of its value; below ``min_value`` it is
-   dropped: not enough to proceed.
+4. A failed vote moves the proposal toward the voice-weighted aims present and shares out
+   its costs (position and each member's loss both move ``compromise_step`` of the way), and
+   loses ``compromise_cost`` of its value; below ``min_value`` it is dropped: not enough to
+   proceed.
 5. A passed decision made without all affected members can erupt again (probability
    ``reopen_rate`` x share absent, unless a decision matrix is agreed). A final decision is a
    good experience between the proposer and those who accepted it, and a breach toward the
@@ -39,7 +43,9 @@ probability ``affected_share``. At each meeting:
 
 A decision-making matrix brings the affected members to the table and stops re-opening.
 Latency, acceptability, equity, inclusion and throughput are smoothed over the weeks with
-decisions, with weight ``decision_smoothing`` on the newest.
+decisions, with weight ``decision_smoothing`` on the newest; so is, for each organisation,
+how far the final decisions that affect it go its way (``carried``: the mean of their fit to
+its aims less what they cost it), from which the power mechanism earns influence.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ class Decisions(Mechanism):
         "affected",
         "aims",
         "bad",
+        "carried",
+        "prop_loss",
         "conflict",
         "good",
         "leader_present",
@@ -77,10 +85,12 @@ class Decisions(Mechanism):
     writes = (
         "affected",
         "bad",
+        "carried",
         "conflict",
         "good",
         "prop_age",
         "prop_chair",
+        "prop_loss",
         "prop_pos",
         "prop_value",
         "tally.decision_acceptability",
@@ -231,6 +241,17 @@ class Decisions(Mechanism):
             "assumption",
         ),
         Param(
+            "proposal_stake",
+            0.3,
+            0.0,
+            1.0,
+            "aim distance",
+            "Largest loss of income, power or status a proposal brings an affected member "
+            "(uniform from 0; weighed against the proposal's fit to its aims).",
+            "Practice 6: 'protectionism. Some groups or organisations may be concerned about "
+            "potential losses of income, power or status'; assumption (size)",
+        ),
+        Param(
             "decision_smoothing",
             0.1,
             0.001,
@@ -270,6 +291,7 @@ class Decisions(Mechanism):
         u_chair, u_aff, u_deleg, u_voice = self.rng.randoms(4, M)
         u_value, u_defer, u_hand, u_reopen = self.rng.randoms(4, F)
         noise = self.rng.normal((F, s.aims.shape[-1]))
+        u_stake = self.rng.random(M)
         live = s.prop_value > 0
         s.prop_age = np.where(live, s.prop_age + 1.0, 0.0)
         meets = s.meets
@@ -293,6 +315,9 @@ class Decisions(Mechanism):
         s.prop_value = np.where(table, lo + (1.0 - lo) * u_value, s.prop_value)
         new_aff = (u_aff < p.affected_share) | (np.arange(M) == s.prop_chair[:, mf])
         s.affected = np.where(table[:, mf], new_aff, s.affected)
+        is_chair_m = np.arange(M) == s.prop_chair[:, mf]
+        new_loss = np.where(new_aff & ~is_chair_m, p.proposal_stake * u_stake, 0.0)
+        s.prop_loss = np.where(table[:, mf], new_loss, s.prop_loss)
         s.prop_age = np.where(table, 0.0, s.prop_age)
         # 2. Who is in the room, with what authority.
         consider = meets & (s.prop_value > 0)
@@ -300,7 +325,6 @@ class Decisions(Mechanism):
         matrix = lv.decision_matrix[:, mf] > 0
         present = in_forum & (s.present | (s.affected & matrix))
         authority = present & (s.leader_present | (u_deleg < p.delegation + lv.delegation[:, mo]))
-        is_chair_m = np.arange(M) == s.prop_chair[:, mf]
         chair_org_m = mo[s.prop_chair[:, mf]]
         e_to_chair = t.edge_index(np.broadcast_to(mo, (R, M)), chair_org_m)
         has_edge = e_to_chair >= 0
@@ -314,7 +338,8 @@ class Decisions(Mechanism):
             + p.trust_tolerance * trust_chair
             + p.orientation_tolerance * (s.orientation[:, mo] - 0.5)
         )
-        accepts = (fit >= 1.0 - tol) | is_chair_m
+        suits = fit - s.prop_loss  # what the proposal costs an affected member counts against it
+        accepts = (suits >= 1.0 - tol) | is_chair_m
         voiced = u_voice < s.safety[:, mo]
         silent_dissent = authority & ~accepts & ~voiced
         supports = accepts | ~voiced
@@ -337,6 +362,7 @@ class Decisions(Mechanism):
         room /= np.maximum(self.fsum(w), 1e-12)[..., None]
         step = p.compromise_step * failed[..., None]
         s.prop_pos = s.prop_pos + step * (room - s.prop_pos)
+        s.prop_loss = np.where(failed[:, mf], s.prop_loss * (1.0 - p.compromise_step), s.prop_loss)
         s.prop_value = np.where(failed, s.prop_value * (1.0 - p.compromise_cost), s.prop_value)
         dropped = failed & (s.prop_value < p.min_value)
         # 6. Re-opening when affected members were absent.
@@ -354,6 +380,11 @@ class Decisions(Mechanism):
         accept_sq = self.fsum(fit**2 * fin_m) / np.maximum(n_aff, 1.0)
         spread = np.sqrt(np.maximum(accept_sq - accept_mean**2, 0.0))
         inclusion = self.fsum((fin_m & authority).astype(float)) / np.maximum(n_aff, 1.0)
+        # How far final decisions went each affected organisation's way (power's influence).
+        n_org = segment_sum(fin_m.astype(float), mo, t.n)
+        fit_org = segment_sum(suits * fin_m, mo, t.n) / np.maximum(n_org, 1.0)
+        ema = p.decision_smoothing
+        s.carried = np.where(n_org > 0, (1 - ema) * s.carried + ema * fit_org, s.carried)
         # Trust events toward and from the proposer.
         final_m = final[:, mf] & has_edge & ~is_chair_m
         agree = final_m & authority & accepts

@@ -20,12 +20,33 @@ rotating chair, "equal-size dots"). Voice in a forum blends power-weighted and e
 
 Each organisation perceives power as shared in proportion to the size of its dot against the
 biggest in the room ("equal-size dots"): its voice over the largest voice in the forum,
-smoothed over the meetings it attends. ``T`` is ``secure_tenure``. Power itself drifts toward
-its base, scaled by resources and by shocks such as a provider collaborative that concentrates
-it; the power floor of 0.001 is a numerical guard (voice divides by power)::
+smoothed over the meetings it attends. ``T`` is ``secure_tenure``.
 
-    power += power_rate * (base_power * (resources/base)^resource_power_exponent
-                           * power_factor - power)
+Power has three sources and moves with them. Formal authority (its statutory role: "old power
+(leader driven)", "the acutes rule the roost") and resources ("the availability of resources")
+are structural: the organisation's base power, times any structural change such as a provider
+collaborative pooling its members' authority and budgets ("a chess game"). Influence is
+earned ("new power (peer driven)"; local government leaders work through "persuasion and
+influence rather than hierarchical power", Lessons). Its standing is the trust partners place
+in the organisation (its mean trust received) and how far its forums' decisions go its way
+(``carried``, kept by the decisions mechanism), against the mean standing in its ICS; as "not
+all organisations or groups will have the same capacity to access and use power" (Practice 4),
+influence is its base power times that standing. It grows while the standing is above average
+and fades while it is below. Sharing
+power in forums ("equal-size dots") gives smaller members more say, so decisions come closer to
+their aims and their influence grows: it acts through a source of power, not on power itself.
+Power follows the weighted sources at ``power_rate``; the floor of 0.001 is a numerical guard
+(voice divides by power)::
+
+    standing   = influence_trust_weight * mean_j trust_ji + (1 - influence_trust_weight) * carried
+    influence += influence_rate * (base_power * standing / mean_ICS(standing) - influence)
+    structural = base_power * power_factor
+    target     = (authority_weight * structural
+                  + resource_weight * structural * (resources/base)^resource_power_exponent
+                  + influence_weight * influence) / (sum of the three weights)
+    power     += power_rate * (target - power)
+
+Influence starts at the organisation's initial power (its standing is what it has).
 """
 
 from __future__ import annotations
@@ -50,6 +71,8 @@ class Power(Mechanism):
     reads = (
         "base_power",
         "base_resources",
+        "carried",
+        "influence",
         "orientation",
         "perceived_sharing",
         "power",
@@ -59,9 +82,10 @@ class Power(Mechanism):
         "sharing",
         "sharing_trait",
         "tenure",
+        "trust",
         "voice",
     )
-    writes = ("forum_sharing", "perceived_sharing", "power", "sharing", "voice")
+    writes = ("forum_sharing", "influence", "perceived_sharing", "power", "sharing", "voice")
     reads_levers = ("power_equalisation", "power_factor")
     params = (
         Param(
@@ -99,7 +123,7 @@ class Power(Mechanism):
             0.0,
             1.0,
             "1/week",
-            "Speed at which power follows resources and structural change.",
+            "Speed at which power follows its sources (authority, resources, influence).",
             "assumption",
         ),
         Param(
@@ -123,13 +147,90 @@ class Power(Mechanism):
             "Practice 4: sharing power depends on 'the availability of resources'; "
             "assumption (size)",
         ),
+        Param(
+            "authority_weight",
+            0.5,
+            0.0,
+            1.0,
+            "weight",
+            "Weight of formal authority (statutory role, place in the hierarchy) among the "
+            "sources of an organisation's power.",
+            "Practice 4: 'old power (leader driven)', 'the acutes rule the roost'; "
+            "assumption (size)",
+        ),
+        Param(
+            "resource_weight",
+            0.3,
+            0.0,
+            1.0,
+            "weight",
+            "Weight of resources (budget against its usual level) among the sources of power.",
+            "Practice 4: 'the availability of resources'; assumption (size)",
+        ),
+        Param(
+            "influence_weight",
+            0.2,
+            0.0,
+            1.0,
+            "weight",
+            "Weight of earned influence (trust received, decisions carried) among the sources "
+            "of power.",
+            "Lessons: local government leaders work through 'persuasion and influence rather "
+            "than hierarchical power'; Practice 4: 'new power (peer driven)'; assumption (size)",
+        ),
+        Param(
+            "influence_rate",
+            0.05,
+            0.0,
+            1.0,
+            "1/week",
+            "Speed at which influence follows the trust an organisation receives and the "
+            "decisions it carries (about half a year).",
+            "assumption",
+        ),
+        Param(
+            "influence_trust_weight",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of earned influence that comes from the trust partners place in the "
+            "organisation (the rest: how far its forums' decisions go its way).",
+            "Practice 4: 'catalytic power to mobilise joint action'; Lessons ('persuasion and "
+            "influence'); assumption",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
         super().__init__(topo, p, rng, off)
         t = topo
+        self.in_degree = np.bincount(t.dst, minlength=t.n).astype(float)
+        self.ics_size = np.bincount(t.org_ics, minlength=t.n_ics).astype(float)
         self.size = np.bincount(t.mem_forum, minlength=t.n_forums).astype(float)
         self.starts = np.searchsorted(t.mem_forum, np.arange(t.n_forums))
+
+    def earned(self, s: State) -> np.ndarray:
+        """The influence an organisation's relationships and decisions give it now: its base
+        power times its standing (trust received and decisions carried, against the mean of
+        its ICS), in [0, 1]."""
+        t, w = self.topo, self.p.influence_trust_weight
+        received = segment_sum(s.trust, t.dst, t.n) / np.maximum(self.in_degree, 1.0)
+        standing = w * received + (1.0 - w) * s.carried
+        mean = segment_sum(standing, t.org_ics, t.n_ics) / self.ics_size
+        return np.clip(s.base_power * standing / np.maximum(mean[:, t.org_ics], 1e-12), 0.0, 1.0)
+
+    def target(self, s: State, lv: Levers) -> np.ndarray:
+        """The power its sources give an organisation: their weighted mean."""
+        p = self.p
+        structural = s.base_power * lv.power_factor
+        resources = structural * root(s.resources / s.base_resources, p.resource_power_exponent)
+        total = p.authority_weight + p.resource_weight + p.influence_weight
+        weighted = (
+            p.authority_weight * structural
+            + p.resource_weight * resources
+            + p.influence_weight * s.influence
+        )
+        return weighted / max(total, 1e-12)
 
     def voice(self, s: State, lv: Levers) -> None:
         p, t = self.p, self.topo
@@ -170,9 +271,8 @@ class Power(Mechanism):
 
     def step(self, s: State, lv: Levers, week: int) -> None:
         p, t = self.p, self.topo
-        target = s.base_power * root(s.resources / s.base_resources, p.resource_power_exponent)
-        target = target * lv.power_factor
-        s.power = np.clip(s.power + p.power_rate * (target - s.power), 0.001, 1.0)
+        s.influence = s.influence + p.influence_rate * (self.earned(s) - s.influence)
+        s.power = np.clip(s.power + p.power_rate * (self.target(s, lv) - s.power), 0.001, 1.0)
         self.voice(s, lv)
         felt = np.where(s.present, self.felt(s), 0.0)
         n_present = segment_sum(s.present.astype(float), t.mem_org, t.n)

@@ -17,6 +17,20 @@ together, gains then losses, so the update is synchronous::
 With t0 = 0.5, g = 0.05, l = 0.3: ten good events give 0.7006, one breach 0.4904, and eleven
 good events are needed to recover (model notes, section 6).
 
+Part of trust is personal, between the two leaders, and leaves with either of them (model
+notes, mechanism 11: "a new leader loses personal familiarity; organisational trust partly
+remains"; Lessons, Canterbury: trust rested on "continuity in the leadership community,
+familiarity developed over many years"). The personal part P is built by the share
+``personal_trust_share * F`` of each gain (the better the leaders know each other, the more of
+what they build is personal), and a breach takes the same proportion of P as of trust; the
+rest, ``T - P``, is the organisation's reputation and legacy with the partner, which a
+successor inherits (the turnover mechanism removes the personal part it loses). The initial
+trust (propensity less legacy) is the organisations'; P starts at 0, so it carries no start-up
+transient::
+
+    P += personal_trust_share * F * (T_after_gains - T)
+    P *= (1 - trust_loss) ** bad
+
 Brokerage: where i's trust in j is below ``broker_threshold``, i can work through its most
 trusted partner b: ``brokered_ij = max(T_ij, broker_weight * T_ib * T_bj)``. Joint work uses
 brokered trust; the direct tie is unchanged.
@@ -45,8 +59,8 @@ class Trust(Mechanism):
     name = "trust"
     title = "Asymmetric trust and brokerage"
     summary = "trust"
-    reads = ("bad", "familiarity", "good", "legacy", "trust")
-    writes = ("brokered", "trust")
+    reads = ("bad", "familiarity", "good", "legacy", "trust", "trust_personal")
+    writes = ("brokered", "trust", "trust_personal")
     reads_levers = ()
     params = (
         Param(
@@ -86,6 +100,19 @@ class Trust(Mechanism):
             "Lessons factor 2: 'understanding the person behind the role'",
         ),
         Param(
+            "personal_trust_share",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Share of the trust built between fully familiar leaders that is personal and "
+            "leaves with either leader (scaled by familiarity; the rest is the organisation's "
+            "reputation, which a successor inherits).",
+            "Model notes, mechanism 11: 'a new leader loses personal familiarity; "
+            "organisational trust partly remains'; Lessons, Canterbury ('familiarity developed "
+            "over many years'); assumption (size)",
+        ),
+        Param(
             "broker_threshold",
             0.3,
             0.0,
@@ -112,7 +139,11 @@ class Trust(Mechanism):
             * (1.0 - p.familiarity_weight * (1.0 - s.familiarity))
             * (1.0 - p.legacy_drag * s.legacy)
         )
-        s.trust = np.clip(asymmetric_update(s.trust, s.good, s.bad, gain, p.trust_loss), 0.0, 1.0)
+        gained = asymmetric_update(s.trust, s.good, 0.0, gain, p.trust_loss)
+        kept = (1.0 - p.trust_loss) ** s.bad
+        personal = s.trust_personal + p.personal_trust_share * s.familiarity * (gained - s.trust)
+        s.trust_personal = personal * kept
+        s.trust = np.clip(gained * kept, 0.0, 1.0)
         s.brokered = self.brokered(s.trust)
 
     def brokered(self, trust: np.ndarray) -> np.ndarray:

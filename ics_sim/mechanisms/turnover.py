@@ -10,13 +10,17 @@ personal familiarity; organisational trust partly remains".
 Each week a leader leaves with hazard ``turnover_hazard * (1 + pressure_hazard * pressure)``
 (times any shock's factor); the hazard is kept in the state, where joint work reads it as the
 shadow of the future. The successor starts with tenure 0, a fresh collaborative
-orientation drawn for the kind (its mean times ``1 + successor_noise * N(0, 1)``), familiarity
-on every tie in and out reduced to the share the succession plan hands on, and trust moved
-part way back to the organisational trust the tie started from (the personal part of trust
-leaves with the leader)::
+orientation drawn for the kind (its mean times ``1 + successor_noise * N(0, 1)``). A successor
+inherits the organisation's reputation and legacy with its partners; what is lost is the
+person-to-person part: on every tie in and out, familiarity and the personal part of trust
+(kept by the trust mechanism) fall to the share the succession plan hands on::
 
-    familiarity *= succession
-    trust       += personal_trust_share * (1 - succession) * (trust_base - trust)
+    familiarity    *= keep
+    trust          -= (1 - keep) * trust_personal
+    trust_personal *= keep
+
+So a leader change never raises trust: it cannot heal a damaged relationship (the damage is
+part of the organisation's legacy), and it takes away only what was personal.
 """
 
 from __future__ import annotations
@@ -42,9 +46,17 @@ class Turnover(Mechanism):
         "pressure",
         "tenure",
         "trust",
-        "trust_base",
+        "trust_personal",
     )
-    writes = ("familiarity", "hazard", "leader_changes", "orientation", "tenure", "trust")
+    writes = (
+        "familiarity",
+        "hazard",
+        "leader_changes",
+        "orientation",
+        "tenure",
+        "trust",
+        "trust_personal",
+    )
     reads_levers = ("hazard_factor", "succession")
     params = (
         Param(
@@ -64,16 +76,6 @@ class Turnover(Mechanism):
             "factor",
             "How much full pressure multiplies the hazard of leaving (1 = doubles it).",
             "assumption; Practice, Where next ('exhausting')",
-        ),
-        Param(
-            "personal_trust_share",
-            0.5,
-            0.0,
-            1.0,
-            "share",
-            "Share of the trust built since "
-            "the start that was personal and leaves with the leader.",
-            "Model notes, mechanism 11: 'organisational trust partly remains'",
         ),
         Param(
             "baseline_succession",
@@ -118,5 +120,6 @@ class Turnover(Mechanism):
         touched = src_left | dst_left
         keep_e = np.where(src_left, keep[:, t.src], 1.0) * np.where(dst_left, keep[:, t.dst], 1.0)
         s.familiarity = np.where(touched, s.familiarity * keep_e, s.familiarity)
-        loss = p.personal_trust_share * (1.0 - keep_e)
-        s.trust = np.where(touched, s.trust + loss * (s.trust_base - s.trust), s.trust)
+        lost = np.where(touched, (1.0 - keep_e) * s.trust_personal, 0.0)
+        s.trust = s.trust - lost
+        s.trust_personal = s.trust_personal - lost

@@ -37,7 +37,7 @@ LEVERS: dict[str, tuple[str, float, str]] = {
         "to collaborate on (raises the bar for low-advantage joint work)",
     ),
     "selectivity": ("org", 0.0, "minimum advantage before joint work starts"),
-    "power_factor": ("org", 1.0, "multiplies the power an organisation drifts to"),
+    "power_factor": ("org", 1.0, "multiplies an organisation's formal authority and resources"),
     "power_equalisation": ("forum", 0.0, "added to the forum's power-sharing level"),
     "conflict_skill": ("org", 0.0, "added skill in surfacing and resolving conflict"),
     "delegation": ("org", 0.0, "added chance a deputy may decide"),

@@ -176,12 +176,15 @@ class State:
     aims: np.ndarray  # (R, N, D)
     interests: np.ndarray  # (R, N, D) the organisation's own interest (Friedkin-Johnsen anchor)
     perceived_sharing: np.ndarray  # (R, N) perceived share of voice, in [0, 1]
+    influence: np.ndarray  # (R, N) power earned through decisions and relationships, in [0, 1]
+    carried: np.ndarray  # (R, N) how far its forums' decisions go its way (smoothed fit)
     payoff: np.ndarray  # (R, N) what helping was worth this week (read by learning)
     tc_burden: np.ndarray  # (R, N) share of system time lost to transaction costs
     workload: np.ndarray  # (R, N) joint projects this week
     # ties
     trust: np.ndarray  # (R, E)
-    trust_base: np.ndarray  # (R, E) the organisational trust a new leader inherits
+    trust_base: np.ndarray  # (R, E) the initial trust of the tie
+    trust_personal: np.ndarray  # (R, E) the part of trust that is personal, leaves with a leader
     familiarity: np.ndarray  # (R, E)
     legacy: np.ndarray  # (R, E)
     advantage: np.ndarray  # (R, E) potential collaborative advantage of the pair
@@ -202,6 +205,7 @@ class State:
     prop_age: np.ndarray  # (R, F) weeks since tabled
     prop_chair: np.ndarray  # (R, F) membership index of the proposer
     affected: np.ndarray  # (R, M) the membership's organisation is affected by the proposal
+    prop_loss: np.ndarray  # (R, M) income, power or status the live proposal costs the member
     # flows and smoothed measures, per replicate
     tally: dict[str, np.ndarray]
     # values derived from state and shared by several mechanisms in a tick (see aim_gap)
@@ -289,11 +293,14 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         aims=aims,
         interests=aims.copy(),
         perceived_sharing=np.full((R, N), 0.5),
+        influence=power.copy(),  # its standing at the start is the power it has
+        carried=np.full((R, N), 0.5),  # placeholder: the first decisions replace it
         payoff=zeros_n.copy(),
         tc_burden=zeros_n.copy(),
         workload=zeros_n.copy(),
         trust=trust,
         trust_base=trust.copy(),
+        trust_personal=zeros_e.copy(),  # initial trust is the organisations' (trust mechanism)
         familiarity=familiarity,
         legacy=legacy,
         advantage=advantage,
@@ -313,6 +320,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         prop_age=np.zeros((R, F)),
         prop_chair=np.zeros((R, F), dtype=np.int64),
         affected=np.zeros((R, M), dtype=bool),
+        prop_loss=np.zeros((R, M)),
         tally={},
     )
 

@@ -31,13 +31,14 @@ def test_local_effects_name_an_inert_and_a_strong_parameter(monkeypatch):
 
 def test_inert_table_threshold_and_reasons():
     rows = []
-    for name, scaled in (("a", [0.02, -0.09]), ("min_value", [0.01, 0.0]), ("b", [0.05, 0.3])):
+    named = "proposal_value_min"
+    for name, scaled in (("a", [0.02, -0.09]), (named, [0.01, 0.0]), ("b", [0.05, 0.3])):
         for k, x in zip(("safety", "mean_trust"), scaled, strict=True):
             rows.append({"parameter": name, "outcome": k, "effect": x, "scaled": x})
     table = v.inert_table(pd.DataFrame(rows))
-    assert table["parameter"].tolist() == ["a", "min_value"]
+    assert table["parameter"].tolist() == ["a", named]
     assert np.allclose(table["largest"], [0.09, 0.01])
     assert table["outcome"].tolist() == ["mean_trust", "safety"]
     assert table["status"].tolist() == ["next", "next"]
     assert table["reason"].iloc[0] == v.UNEXAMINED
-    assert "votes almost never fail" in table["reason"].iloc[1]
+    assert "min_value" in table["reason"].iloc[1]

@@ -80,7 +80,10 @@ def differences(ref: ReferenceModel, eng: Engine) -> list[str]:
     for k in EXACT_OUTCOMES:
         same(k, got[k], float(want[k][0]))
     s = eng.state
-    ties = {k: getattr(s, k)[0].tolist() for k in ("trust", "familiarity", "brokered", "contact")}
+    ties = {
+        k: getattr(s, k)[0].tolist()
+        for k in ("trust", "trust_personal", "familiarity", "brokered", "contact")
+    }
     conflict, joint = s.conflict[0].tolist(), s.joint[0].tolist()
     for i, j, tie in ref.G.edges(data=True):
         e = tie["eid"]
@@ -92,7 +95,8 @@ def differences(ref: ReferenceModel, eng: Engine) -> list[str]:
         values = getattr(s, k)[0].tolist()
         for org in ref.orgs:
             same(f"{k} of {org.index}", getattr(org, k), values[org.index])
-    for k in ("orientation", "power", "safety", "resources", "pressure", "perceived_sharing"):
+    orgs = ("orientation", "power", "safety", "resources", "pressure", "perceived_sharing")
+    for k in (*orgs, "influence", "carried"):
         values = getattr(s, k)[0].tolist()
         for org in ref.orgs:
             close(f"{k} of {org.index}", getattr(org, k), values[org.index])

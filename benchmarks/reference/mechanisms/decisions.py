@@ -1,13 +1,17 @@
 """Shared decisions (``ics_sim.mechanisms.decisions``).
 
 Each forum has one proposal on its agenda. When none is live at a meeting, a member tables one
-at its own aims (drawn in proportion to voice). Members present with authority vote; dissent is
+at its own aims (drawn in proportion to voice); an affected member other than the proposer
+stands to lose ``proposal_stake * U(0, 1)``. Members present with authority vote, accepting
+when fit less loss is within tolerance; dissent is
 voiced with probability = safety, and silent dissent counts as support but starts a latent
 conflict with the proposer. Affected members present only through a deputy without authority
 may defer the decision. A proposal passes on the forum's rule, or by a strong hand once
-overdue; a failed one compromises toward the room and loses value. A decision made without all
-affected members may erupt again. Final decisions are good experiences between the proposer
-and its supporters, and breaches toward the proposer from affected members left out or overruled.
+overdue; a failed one compromises toward the room (position and losses) and loses value. A
+decision made without all affected members may erupt again. Final decisions are good
+experiences between the proposer and its supporters, and breaches toward the proposer from
+affected members left out or overruled. Each organisation's ``carried`` follows the mean of
+fit less loss of the final decisions that affect it (smoothed like the other measures).
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ def init(model) -> None:
     )
 
 
-def table_proposal(forum, u_chair, u_aff, u_value, noise, p) -> None:
-    """A member tables a proposal at its own aims; each member is affected by chance."""
+def table_proposal(forum, u_chair, u_aff, u_value, noise, u_stake, p) -> None:
+    """A member tables a proposal at its own aims; each member is affected by chance, and an
+    affected member other than the proposer stands to lose by it."""
     # Proposer drawn in proportion to voice (exponential race: the largest key wins).
     best_key = None
     for seat in forum.seats:
@@ -47,6 +52,8 @@ def table_proposal(forum, u_chair, u_aff, u_value, noise, p) -> None:
     forum.prop_value = lo + (1.0 - lo) * u_value
     for seat in forum.seats:
         seat.affected = u_aff[seat.m] < p.affected_share or seat is forum.chair
+        stake = seat.affected and seat is not forum.chair
+        seat.loss = p.proposal_stake * u_stake[seat.m] if stake else 0.0
     forum.prop_age = 0.0
 
 
@@ -56,18 +63,20 @@ def step(model, rng, week: int) -> None:
     u_chair, u_aff, u_deleg, u_voice = rng.randoms(4, model.n_seats)[:, 0, :].tolist()
     u_value, u_defer, u_hand, u_reopen = rng.randoms(4, n_forums)[:, 0, :].tolist()
     noise = rng.normal((n_forums, len(model.orgs[0].aims)))[0].tolist()
+    u_stake = rng.random(model.n_seats)[0].tolist()
     for forum in model.forums:
         forum.prop_age = forum.prop_age + 1.0 if forum.prop_value > 0 else 0.0
     if not any(forum.meets for forum in model.forums):
         model.tally["decisions_made"] = 0.0  # no forum meets: no decisions this week
         return  # the smoothed measures keep their values
     considered = []  # (forum, final, acceptability, spread, inclusion) for each considered
+    fits: dict[int, list[float]] = {}  # organisation -> fit of each final decision affecting it
     for forum in model.forums:
         if not forum.meets:
             continue
         f = forum.index
         if forum.prop_value <= 0:
-            table_proposal(forum, u_chair, u_aff, u_value[f], noise[f], p)
+            table_proposal(forum, u_chair, u_aff, u_value[f], noise[f], u_stake, p)
         chair = forum.chair
         # Stances of the members present with authority (the leader, or a deputy who may decide).
         voice_for = voice_all = 0.0
@@ -85,7 +94,8 @@ def step(model, rng, week: int) -> None:
                 + p.trust_tolerance * trust_chair
                 + p.orientation_tolerance * (org.orientation - 0.5)
             )
-            seat.accepts = seat.fit >= 1.0 - tol or seat is chair
+            seat.suits = seat.fit - seat.loss  # what it costs an affected member counts against it
+            seat.accepts = seat.suits >= 1.0 - tol or seat is chair
             voiced = u_voice[seat.m] < org.safety
             if seat.authority:
                 voice_all += seat.voice
@@ -117,6 +127,8 @@ def step(model, rng, week: int) -> None:
                     weight, 1e-12
                 )
                 forum.prop_pos[d] = x + p.compromise_step * (room - x)
+            for seat in forum.seats:
+                seat.loss = seat.loss * (1.0 - p.compromise_step)
             forum.prop_value = forum.prop_value * (1.0 - p.compromise_cost)
             dropped = forum.prop_value < p.min_value
         # Re-opening when affected members were absent (no decision matrix).
@@ -131,6 +143,8 @@ def step(model, rng, week: int) -> None:
             accept_sq = add_up(seat.fit * seat.fit for seat in affected) / n_aff
             spread = math.sqrt(max(accept_sq - acceptability * acceptability, 0.0))
             inclusion = sum(1 for seat in affected if seat.authority) / n_aff
+            for seat in affected:
+                fits.setdefault(seat.org.index, []).append(seat.suits)
             # Trust events between the proposer and the others. (The package adds them over all
             # forums at once; the order of additions does not matter, since every good event
             # adds the same decision_evidence and every breach the same exclusion_breach.)
@@ -148,6 +162,10 @@ def step(model, rng, week: int) -> None:
         if final or dropped:
             forum.prop_value = 0.0
         considered.append((forum, final, acceptability, spread, inclusion))
+    ema = p.decision_smoothing
+    for i, values in fits.items():
+        org = model.orgs[i]
+        org.carried = (1 - ema) * org.carried + ema * add_up(values) / len(values)
     tally(model, considered)
 
 

@@ -1,6 +1,9 @@
 """Power and power sharing (``ics_sim.mechanisms.power``).
 
-Power drifts toward its base scaled by resources. A leader shares power more when secure
+Power follows the weighted mean of its sources: formal authority and resources (both from its
+base power, times any structural factor) and influence, which follows the organisation's base
+power times its standing (mean trust received and decisions carried, against the mean standing
+in its ICS). A leader shares power more when secure
 (tenure, resources, low pressure, orientation); a forum's sharing level is its members' sharing
 weighted by power; voice blends power-weighted and equal shares. Each organisation perceives
 power as shared in proportion to its voice against the biggest in the room, smoothed over the
@@ -52,12 +55,35 @@ def init(model) -> None:
             org.perceived_sharing = 1.0
 
 
+def standing(model, org) -> float:
+    """Trust received (mean over the ties into it) and decisions carried, weighted."""
+    into = [model.G[j][org.index]["trust"] for j in model.G.predecessors(org.index)]
+    received = add_up(into) / max(len(into), 1.0)
+    w = model.p.influence_trust_weight
+    return w * received + (1.0 - w) * org.carried
+
+
 def step(model, rng, week: int) -> None:
     p = model.p
+    ics = [int(x) for x in model.composition.ics]
+    stand = [standing(model, org) for org in model.orgs]
+    for org in model.orgs:
+        peers = [stand[j] for j in range(len(model.orgs)) if ics[j] == ics[org.index]]
+        mean = add_up(peers) / len(peers)
+        earned = clip(org.base_power * stand[org.index] / max(mean, 1e-12), 0.0, 1.0)
+        org.influence = org.influence + p.influence_rate * (earned - org.influence)
+    total = p.authority_weight + p.resource_weight + p.influence_weight
     for org in model.orgs:
         ratio = org.resources / org.base_resources
         e = p.resource_power_exponent
-        target = org.base_power * (math.sqrt(ratio) if e == 0.5 else ratio**e)
+        structural = org.base_power  # no structural change (lever neutral)
+        resources = structural * (math.sqrt(ratio) if e == 0.5 else ratio**e)
+        weighted = (
+            p.authority_weight * structural
+            + p.resource_weight * resources
+            + p.influence_weight * org.influence
+        )
+        target = weighted / max(total, 1e-12)
         org.power = clip(org.power + p.power_rate * (target - org.power), 0.001, 1.0)
     update_voice(model)
     for org in model.orgs:

@@ -1,7 +1,9 @@
 """Asymmetric trust and brokerage (``ics_sim.mechanisms.trust``).
 
 The week's good experiences and breaches update trust all at once, gains then losses: slow to
-build (more slowly without familiarity or with a legacy of mistrust), fast to lose. Where i's
+build (more slowly without familiarity or with a legacy of mistrust), fast to lose. The share
+``personal_trust_share * familiarity`` of each gain is personal (it leaves with a leader); a
+breach takes the same proportion of the personal part as of trust. Where i's
 trust in j is below ``broker_threshold``, i may work through its most trusted partner b:
 ``brokered_ij = max(trust_ij, broker_weight * trust_ib * trust_bj)``.
 """
@@ -19,10 +21,14 @@ def step(model, rng, week: int) -> None:
             * (1.0 - p.familiarity_weight * (1.0 - tie["familiarity"]))
             * (1.0 - p.legacy_drag * tie["legacy"])
         )
-        t = tie["trust"]
-        t = t + (1.0 - t) * (1.0 - (1.0 - gain) ** tie["good"])
-        t = t * (1.0 - p.trust_loss) ** tie["bad"]
-        tie["trust"] = clip(t, 0.0, 1.0)
+        before = tie["trust"]
+        t = before + (1.0 - before) * (1.0 - (1.0 - gain) ** tie["good"])
+        kept = (1.0 - p.trust_loss) ** tie["bad"]
+        personal = tie["trust_personal"] + p.personal_trust_share * tie["familiarity"] * (
+            t - before
+        )
+        tie["trust_personal"] = personal * kept
+        tie["trust"] = clip(t * kept, 0.0, 1.0)
     for org in model.orgs:
         ties = org.ties()
         # i's broker: its most trusted partner (the last of equals, in edge order).

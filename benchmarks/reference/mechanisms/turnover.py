@@ -2,8 +2,8 @@
 
 Each leader leaves with hazard ``turnover_hazard * (1 + pressure_hazard * pressure)``. A
 successor starts with tenure 0 and a fresh orientation; the ties of its organisation, in and
-out, keep only the familiarity a succession hands on, and trust moves part way back to the
-organisational trust the tie started from.
+out, keep only the familiarity and the personal part of trust a succession hands on (the
+successor inherits the rest of trust, the organisation's reputation: trust never rises).
 """
 
 from __future__ import annotations
@@ -41,5 +41,6 @@ def step(model, rng, week: int) -> None:
         keep_ij = (keep if i in left else 1.0) * (keep if j in left else 1.0)
         tie = G[i][j]
         tie["familiarity"] = tie["familiarity"] * keep_ij
-        loss = p.personal_trust_share * (1.0 - keep_ij)
-        tie["trust"] = tie["trust"] + loss * (tie["trust_base"] - tie["trust"])
+        lost = (1.0 - keep_ij) * tie["trust_personal"]
+        tie["trust"] = tie["trust"] - lost
+        tie["trust_personal"] = tie["trust_personal"] - lost
