@@ -57,7 +57,7 @@ class Ties(Mechanism):
     params = (
         Param(
             "tie_formation",
-            1.0,
+            0.5,
             0.0,
             10.0,
             "1/contact",
