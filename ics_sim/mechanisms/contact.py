@@ -29,8 +29,8 @@ without contact (link decay in governance-network models)::
 Contact gives good experiences of the partner in proportion to its reliability
 ``orientation + (1 - orientation) * (1 - pressure)``: a pressured, self-interested partner does
 not do what it said it would (Practice 1, citing Edmondson 2017). The trust mechanism turns
-experiences into trust. With this mechanism off, no forum meets and every tie counts equally
-in the pooling of aims (a static network).
+experiences into trust. With this mechanism off, no forum meets and every existing tie counts
+equally in the pooling of aims (a static network).
 """
 
 from __future__ import annotations

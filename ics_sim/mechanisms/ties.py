@@ -92,7 +92,8 @@ class Ties(Mechanism):
             1.0,
             "1/week",
             "Weekly chance a weak tie not used this week ends (about a year's life unused).",
-            "Burt 2000, 'Decay functions' (most weak, new ties end within a year or two)",
+            "Burt 2000, 'Decay functions' (unused ties decay, fastest while new and weak); "
+            "assumption (size)",
         ),
         Param(
             "tie_fade_familiarity",
