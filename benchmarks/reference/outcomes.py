@@ -1,6 +1,6 @@
 """Every outcome of ``ics_sim.outcomes.OUTCOMES``, computed with Python loops.
 
-Definitions: ``ics_sim.outcomes.OUTCOME_DOCS`` (docs/ODD.md, section 7.13).
+Definitions: ``ics_sim.outcomes.OUTCOME_DOCS`` (docs/ODD.md, section 7.14).
 """
 
 from __future__ import annotations
