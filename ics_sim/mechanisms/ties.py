@@ -114,10 +114,14 @@ class Ties(Mechanism):
         u_pick = draws[2]  # each direction's own draw: which partners a broker introduces
         u_broker = self.rng.random(t.n)
         on = s.active
-        # Forming through contact: the pair's encounter (symmetric in the pair).
-        enc = 0.5 * (s.encounter + s.encounter[:, rev])
-        formed = ~on & (enc > 0) & (u_form < 1.0 - np.exp(-p.tie_formation * enc))
-        formed |= self.introductions(s, u_pick, u_broker)
+        formed = self.introductions(s, u_pick, u_broker)
+        # Forming through contact: the pair's encounter (symmetric in the pair). Encounters
+        # are few, so only those pairs are looked at.
+        r_idx, e_idx = np.nonzero((s.encounter > 0) | (s.encounter[:, rev] > 0))
+        enc = 0.5 * (s.encounter[r_idx, e_idx] + s.encounter[r_idx, rev[e_idx]])
+        hit = u_form[r_idx, e_idx] < 1.0 - np.exp(-p.tie_formation * enc)
+        formed[r_idx[hit], e_idx[hit]] = True
+        formed &= ~on
         # Fading: weak (both sides) and unused this week.
         used = (s.contact > 0) | (s.contact[:, rev] > 0) | s.joint | (s.conflict != 0)
         weak = np.maximum(s.familiarity, s.familiarity[:, rev]) < p.tie_fade_familiarity
@@ -127,8 +131,9 @@ class Ties(Mechanism):
     def introductions(self, s: State, u_pick: np.ndarray, u_broker: np.ndarray) -> np.ndarray:
         """(R, E) bool: candidate pairs with no tie introduced this week by a broker.
 
-        Each broker j picks its two strong ties with the largest draws (a uniform pair) and,
+        Each broker b picks its two strong ties with the largest draws (a uniform pair) and,
         with probability ``introduction_rate``, introduces their far ends to each other.
+        Strong ties are few, so only they are sorted.
         """
         p, t = self.p, self.topo
         out = np.zeros(s.active.shape, dtype=bool)
@@ -136,34 +141,21 @@ class Ties(Mechanism):
             return out
         th = p.introduction_trust
         strong = s.active & (s.trust >= th) & (s.trust[:, t.rev] >= th)
-        key = np.where(strong, u_pick, -1.0)
-        first = _best_edge(key, t)
-        e1 = np.maximum(first, 0)
-        key2 = key.copy()
-        r_idx, j_idx = np.nonzero(first >= 0)
-        key2[r_idx, first[r_idx, j_idx]] = -1.0
-        second = _best_edge(key2, t)
-        go = (first >= 0) & (second >= 0) & (u_broker < p.introduction_rate)
-        r_idx, j_idx = np.nonzero(go)
-        i = t.dst[e1[r_idx, j_idx]]
-        k = t.dst[second[r_idx, j_idx]]
+        r_idx, e_idx = np.nonzero(strong)
+        b = t.src[e_idx]
+        order = np.lexsort((u_pick[r_idx, e_idx], b, r_idx))  # by broker, then draw
+        r_idx, e_idx, b = r_idx[order], e_idx[order], b[order]
+        group = r_idx * t.n + b
+        top = np.flatnonzero(np.r_[group[1:] != group[:-1], True])  # each broker's largest
+        top = top[top > 0]
+        top = top[group[top - 1] == group[top]]  # ... with a second tie
+        top = top[u_broker[r_idx[top], b[top]] < p.introduction_rate]
+        i, k = t.dst[e_idx[top]], t.dst[e_idx[top - 1]]
         e_ik = t.edge_index(i, k)
         ok = e_ik >= 0
-        r_idx, e_ik = r_idx[ok], e_ik[ok]
-        new = ~s.active[r_idx, e_ik]
-        r_idx, e_ik = r_idx[new], e_ik[new]
-        out[r_idx, e_ik] = True
-        out[r_idx, t.rev[e_ik]] = True
+        r_new, e_new = r_idx[top][ok], e_ik[ok]
+        new = ~s.active[r_new, e_new]
+        r_new, e_new = r_new[new], e_new[new]
+        out[r_new, e_new] = True
+        out[r_new, t.rev[e_new]] = True
         return out
-
-
-def _best_edge(key: np.ndarray, t) -> np.ndarray:
-    """(R, N) the out-tie of each organisation with the largest ``key`` >= 0 (-1: none)."""
-    R = key.shape[0]
-    has = t.out_start[1:] > t.out_start[:-1]
-    best = np.full((R, t.n), -1.0)
-    best[:, has] = np.maximum.reduceat(key, t.out_start[:-1][has], axis=1)
-    out = np.full((R, t.n), -1, dtype=np.int64)
-    r_idx, e_idx = np.nonzero((key >= best[:, t.src]) & (key >= 0))
-    out[r_idx, t.src[e_idx]] = e_idx  # the last of equals (draws are continuous)
-    return out
