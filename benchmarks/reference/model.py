@@ -35,12 +35,14 @@ TIE_STATE = (
 
 
 def build_network(comp: Composition) -> nx.DiGraph:
-    """The relationship network of a composition (docs/ODD.md, section 2.2).
+    """The network of candidate ties of a composition (docs/ODD.md, section 2.2).
 
-    Two organisations are tied, in both directions, when they sit together in a forum, or serve
-    the same place, or one of them is system-wide (place -1) and both belong to the same ICS.
-    Edges are added in (truster, trustee) order, so ``G[i]`` lists i's ties in the package's
-    edge order; each edge's ``eid`` is its index in the package.
+    Every ordered pair of organisations of one ICS is a candidate tie, and so is every pair
+    that starts tied; ``active`` says whether the tie exists. At the start two organisations
+    are tied, in both directions, when they sit together in a forum, or serve the same place,
+    or one of them is system-wide (place -1) and both belong to the same ICS. Edges are added
+    in (truster, trustee) order, so ``G[i]`` lists i's candidate ties in the package's edge
+    order; each edge's ``eid`` is its index in the package.
     """
     n = comp.n
     pairs = set()
@@ -49,19 +51,22 @@ def build_network(comp: Composition) -> nx.DiGraph:
         pairs.update((a, b) for a in members for b in members if a != b)
     place = [int(x) for x in comp.place]
     ics = [int(x) for x in comp.ics]
+    candidates = set()
     for a in range(n):
         for b in range(n):
             same_place = place[a] == place[b] and place[a] >= 0
             system_wide = (place[a] < 0 or place[b] < 0) and ics[a] == ics[b]
             if a != b and (same_place or system_wide):
                 pairs.add((a, b))
+            if a != b and ics[a] == ics[b]:
+                candidates.add((a, b))
     G = nx.DiGraph(name=comp.name)
     G.add_nodes_from(range(n))
-    for eid, (a, b) in enumerate(sorted(pairs)):
+    for eid, (a, b) in enumerate(sorted(pairs | candidates)):
         same_place = (place[a] == place[b] and place[a] >= 0) or (
             (place[a] < 0 or place[b] < 0) and ics[a] == ics[b]
         )
-        G.add_edge(a, b, eid=eid, same_place=same_place)
+        G.add_edge(a, b, eid=eid, same_place=same_place, active=(a, b) in pairs)
     for a, b, tie in G.edges(data=True):
         # Events of a pair share one draw: that of its lower-index direction.
         tie["pair_eid"] = tie["eid"] if a < b else G[b][a]["eid"]
@@ -103,7 +108,7 @@ class ReferenceModel(mesa.Model):
             e = tie["eid"]
             for name in TIE_STATE:
                 tie[name] = float(getattr(state, name)[0, e])
-            tie.update(contact=0.0, joint=False, good=0.0, bad=0.0, conflict=0)
+            tie.update(contact=0.0, encounter=0.0, joint=False, good=0.0, bad=0.0, conflict=0)
         self.forums: list[Forum] = []
         m = 0
         for f, fm in enumerate(comp.forums):

@@ -1,6 +1,6 @@
 """Every outcome of ``ics_sim.outcomes.OUTCOMES``, computed with Python loops.
 
-Definitions: ``ics_sim.outcomes.OUTCOME_DOCS`` (docs/ODD.md, section 7.13).
+Definitions: ``ics_sim.outcomes.OUTCOME_DOCS`` (docs/ODD.md, section 7.14).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def share_of_people_below(orgs, level: str) -> float:
 
 def compute(model) -> dict[str, float]:
     orgs, G, t = model.orgs, model.G, model.tally
-    ties = [(i, j, tie) for i, j, tie in G.edges(data=True)]
+    candidates = G.number_of_edges()
+    ties = [(i, j, tie) for i, j, tie in G.edges(data=True) if tie["active"]]  # existing ties
     out = {
         "safety": mean([org.safety for org in orgs]),
         "relationships": mean([math.sqrt(tie["trust"] * tie["familiarity"]) for *_, tie in ties]),
@@ -86,6 +87,7 @@ def compute(model) -> dict[str, float]:
             "joint_value": t.get("joint_value", 0.0),
             "transaction_cost": mean([org.tc_burden for org in orgs]),
             "collaborative_orientation": mean([org.orientation for org in orgs]),
+            "tie_density": len(ties) / candidates if candidates else 0.0,
         }
     )
     return out

@@ -63,8 +63,8 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         lo=0.0,
         hi=1.0,
         definition=(
-            "Mean over directed ties of sqrt(trust x familiarity): healthy relationships need both "
-            "trust and knowing the person behind the role (Practice 2)."
+            "Mean over existing directed ties of sqrt(trust x familiarity): healthy relationships "
+            "need both trust and knowing the person behind the role (Practice 2)."
         ),
         meaning=(
             "How well leaders know and trust the people behind the roles in other organisations "
@@ -159,7 +159,7 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         unit=LEVEL,
         lo=0.0,
         hi=1.0,
-        definition="Mean trust over all directed ties.",
+        definition="Mean trust over all existing directed ties.",
     ),
     "cross_sector_trust": Outcome(
         name="cross_sector_trust",
@@ -168,7 +168,9 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         unit=LEVEL,
         lo=0.0,
         hi=1.0,
-        definition="Mean trust over ties between different sectors (NHS, local government, VCSE).",
+        definition=(
+            "Mean trust over existing ties between different sectors (NHS, local government, VCSE)."
+        ),
     ),
     "unsafe_share": Outcome(
         name="unsafe_share",
@@ -256,7 +258,8 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         lo=0.0,
         hi=None,
         definition=(
-            "Number of pairs of organisations in a conflict that has arisen and not been surfaced."
+            "Number of tied pairs of organisations in a conflict that has arisen and not been "
+            "surfaced."
         ),
     ),
     "system_time": Outcome(
@@ -296,6 +299,19 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         definition=(
             "Mean collaborative orientation of leaders (altruism versus self-interest, Lessons "
             "factor 4)."
+        ),
+    ),
+    "tie_density": Outcome(
+        name="tie_density",
+        label="Density of the relationship network",
+        words="How connected organisations are",
+        unit=LEVEL,
+        lo=0.0,
+        hi=1.0,
+        definition=(
+            "Share of the candidate pairs (every pair of organisations of one ICS, and pairs of "
+            "different ICSs that share a forum) that are tied now: ties form through contact "
+            "and introductions and fade when unused."
         ),
     ),
 }

@@ -4,7 +4,8 @@ Order (see docs/ODD.md, "Process overview and scheduling"): leaders leave and ar
 and budgets move and set the time leaders give to the system; forums meet and leaders meet;
 safety moves; aims pool; power and voice are set; joint work is done; conflicts arise, surface,
 resolve or fester; forums decide; the week's experiences update trust (synchronously, all at
-once); transaction costs are counted for next week; leaders imitate what is rewarded.
+once); transaction costs are counted for next week; leaders imitate what is rewarded; ties
+form through the week's encounters and introductions, and weak unused ties fade.
 
 These built-ins are added to the one registry (:mod:`ics_sim.core.registry`) in this order;
 plugins join them there. ``ics-sim list mechanisms`` prints the weekly plan with what each
@@ -23,6 +24,7 @@ from .power import Power
 from .pressure import Pressure
 from .purpose import Purpose
 from .safety import Safety
+from .ties import Ties
 from .transaction_costs import TransactionCosts
 from .trust import Trust
 from .turnover import Turnover
@@ -40,6 +42,7 @@ ORDER: tuple[type[Mechanism], ...] = (
     Trust,
     TransactionCosts,
     Learning,
+    Ties,
 )
 
 #: The built-in mechanisms by name (the registry's plan adds any plugins).

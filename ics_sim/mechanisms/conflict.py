@@ -41,7 +41,7 @@ class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
     summary = "how disagreements are handled"
-    reads = ("conflict", "contact", "joint", "pressure", "safety", "trust")
+    reads = ("active", "conflict", "contact", "joint", "pressure", "safety", "trust")
     writes = ("bad", "conflict", "good", "tally.conflict_health", "tally.resolved_recent")
     reads_levers = ("conflict_skill",)
     params = (
@@ -156,7 +156,7 @@ class Conflict(Mechanism):
         u = self.rng.randoms(5, t.e)
         u_arise, u_fade, u_resolve, u_damage, _ = t.pair(u)
         u_surface = u[4]  # each side's own draw
-        c = s.conflict
+        c = np.where(s.active, s.conflict, NONE)  # conflicts live on existing ties only
         was_latent, surfaced = c == LATENT, c == SURFACED
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill

@@ -16,6 +16,10 @@ discounted for the share held online). Leaders of organisations that serve the s
 meet informally, with weekly probability ``informal_rate * sqrt(st_i * st_j)``, at quality
 ``informal_quality``. Interventions add contact through the ``extra_contact`` lever.
 
+Contact acts only along ties that exist (``active``). Leaders of a candidate pair with no tie
+who meet this way (at the same meeting, or brought together by an event) have an
+``encounter`` instead: it builds nothing yet, but the ties mechanism may turn it into a tie.
+
 Familiarity follows co-attendance (Jonker and Treur's experience-based form) and decays
 without contact (link decay in governance-network models)::
 
@@ -25,8 +29,8 @@ without contact (link decay in governance-network models)::
 Contact gives good experiences of the partner in proportion to its reliability
 ``orientation + (1 - orientation) * (1 - pressure)``: a pressured, self-interested partner does
 not do what it said it would (Practice 1, citing Edmondson 2017). The trust mechanism turns
-experiences into trust. With this mechanism off, no forum meets and every tie counts equally
-in the pooling of aims (a static network).
+experiences into trust. With this mechanism off, no forum meets and every existing tie counts
+equally in the pooling of aims (a static network).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Contact(Mechanism):
     title = "Contact builds familiarity and trust"
     summary = "who meets whom"
     reads = (
+        "active",
         "contact",
         "familiarity",
         "leader_present",
@@ -53,7 +58,7 @@ class Contact(Mechanism):
         "pressure",
         "system_time",
     )
-    writes = ("contact", "familiarity", "good", "leader_present", "meets", "present")
+    writes = ("contact", "encounter", "familiarity", "good", "leader_present", "meets", "present")
     reads_levers = ("attendance_boost", "extra_contact")
     params = (
         Param(
@@ -174,7 +179,9 @@ class Contact(Mechanism):
         u = t.pair(u)
         rate = p.informal_rate * np.sqrt(s.system_time[:, t.src] * s.system_time[:, t.dst])
         informal = np.where(t.same_place & (u < rate), p.informal_quality, 0.0)
-        s.contact = formal + informal + lv.extra_contact
+        met_any = formal + informal + lv.extra_contact
+        s.contact = np.where(s.active, met_any, 0.0)
+        s.encounter = np.where(s.active, 0.0, met_any)
         met = s.contact > 0
         gain = p.familiarity_gain * (1.0 - s.familiarity) * (1.0 - np.exp(-s.contact))
         s.familiarity = np.where(

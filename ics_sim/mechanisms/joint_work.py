@@ -55,6 +55,7 @@ class JointWork(Mechanism):
     title = "Joint work and collaborative advantage"
     summary = "doing work together"
     reads = (
+        "active",
         "advantage",
         "base_resources",
         "brokered",
@@ -214,7 +215,7 @@ class JointWork(Mechanism):
         u_help = draws[1]  # each side's own draw
         u, _, v = t.pair(draws)
         rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
-        s.joint = (u < rate) & wants & wants[:, rev]
+        s.joint = (u < rate) & wants & wants[:, rev] & s.active  # only along existing ties
         bar = np.maximum(lv.selectivity, p.purpose_selectivity * lv.purpose_clarity)
         if bar.any():  # advantage >= 0 always clears a zero bar
             s.joint &= (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])

@@ -43,7 +43,7 @@ class Purpose(Mechanism):
     name = "purpose"
     title = "Shared purpose and identity"
     summary = "shared aims"
-    reads = ("aims", "contact", "interests", "orientation", "safety", "trust")
+    reads = ("active", "aims", "contact", "interests", "orientation", "safety", "trust")
     writes = ("aims",)
     reads_levers = ("purpose_anchor",)
     params = (
@@ -60,7 +60,7 @@ class Purpose(Mechanism):
 
     def step(self, s: State, lv: Levers, week: int) -> None:
         p, t = self.p, self.topo
-        exposure = 1.0 if "contact" in self.off else s.contact
+        exposure = s.active if "contact" in self.off else s.contact  # existing ties only
         x = s.aims
         infl = s.trust * exposure
         if p.confidence_bound < 1.0:

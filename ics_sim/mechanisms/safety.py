@@ -34,7 +34,7 @@ class Safety(Mechanism):
     name = "safety"
     title = "Psychological safety"
     summary = "feeling safe to speak up"
-    reads = ("power", "pressure", "safety", "trust")
+    reads = ("active", "power", "pressure", "safety", "trust")
     writes = ("safety",)
     reads_levers = ("safety_boost",)
     params = (
@@ -87,9 +87,9 @@ class Safety(Mechanism):
 
     def target(self, s: State, lv: Levers) -> np.ndarray:
         p, t = self.p, self.topo
-        deg = np.maximum(np.diff(t.out_start), 1)
-        held = segment_sum(s.trust, t.src, t.n) / deg
-        partner_power = segment_sum(s.power[:, t.dst], t.src, t.n) / deg
+        deg = np.maximum(segment_sum(s.active * 1.0, t.src, t.n), 1)  # existing ties only
+        held = segment_sum(s.trust * s.active, t.src, t.n) / deg
+        partner_power = segment_sum(s.power[:, t.dst] * s.active, t.src, t.n) / deg
         gap = np.maximum(0.0, partner_power - s.power)
         target = (
             p.safety_base

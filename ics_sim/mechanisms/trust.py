@@ -59,7 +59,7 @@ class Trust(Mechanism):
     name = "trust"
     title = "Asymmetric trust and brokerage"
     summary = "trust"
-    reads = ("bad", "familiarity", "good", "legacy", "trust", "trust_personal")
+    reads = ("active", "bad", "familiarity", "good", "legacy", "trust", "trust_personal")
     writes = ("brokered", "trust", "trust_personal")
     reads_levers = ()
     params = (
@@ -144,23 +144,26 @@ class Trust(Mechanism):
         personal = s.trust_personal + p.personal_trust_share * s.familiarity * (gained - s.trust)
         s.trust_personal = personal * kept
         s.trust = np.clip(gained * kept, 0.0, 1.0)
-        s.brokered = self.brokered(s.trust)
+        s.brokered = self.brokered(s.trust, s.active)
 
-    def brokered(self, trust: np.ndarray) -> np.ndarray:
-        """Trust reachable through each truster's most trusted partner, where direct is low."""
+    def brokered(self, trust: np.ndarray, active: np.ndarray | None = None) -> np.ndarray:
+        """Trust reachable through each truster's most trusted partner, where direct is low
+        (brokers and chains along existing ties only, when ``active`` is given)."""
         p, t = self.p, self.topo
-        low = trust < p.broker_threshold
+        active = np.ones(trust.shape, dtype=bool) if active is None else active
+        low = (trust < p.broker_threshold) & active
         out = trust.copy()
         if not low.any() or t.e == 0:
             return out
         R = trust.shape[0]
+        held = np.where(active, trust, -1.0)  # trust is >= 0: a missing tie is never best
         has = t.out_start[1:] > t.out_start[:-1]
         starts = t.out_start[:-1][has]
-        best_t = np.zeros((R, t.n))
-        best_t[:, has] = np.maximum.reduceat(trust, starts, axis=1)
+        best_t = np.full((R, t.n), -1.0)
+        best_t[:, has] = np.maximum.reduceat(held, starts, axis=1)
         # Each truster's most trusted tie (the last of equals): its broker is that tie's trustee.
         best_e = np.full((R, t.n), -1, dtype=np.int64)
-        r_idx, e_idx = np.nonzero(trust >= best_t[:, t.src])
+        r_idx, e_idx = np.nonzero((held >= best_t[:, t.src]) & active)
         best_e[r_idx, t.src[e_idx]] = e_idx
         r_idx, e_idx = np.nonzero(low)
         e_ib = best_e[r_idx, t.src[e_idx]]
@@ -170,6 +173,7 @@ class Trust(Mechanism):
         r_idx, e_idx, e_ib, b, j = r_idx[ok], e_idx[ok], e_ib[ok], b[ok], j[ok]
         e_bj = t.edge_index(b, j)
         has_tie = e_bj >= 0
+        has_tie[has_tie] = active[r_idx[has_tie], e_bj[has_tie]]
         r_idx, e_idx, e_ib, e_bj = r_idx[has_tie], e_idx[has_tie], e_ib[has_tie], e_bj[has_tie]
         chain = p.broker_weight * trust[r_idx, e_ib] * trust[r_idx, e_bj]
         out[r_idx, e_idx] = np.maximum(out[r_idx, e_idx], chain)

@@ -200,10 +200,11 @@ def forums() -> str:
         f"`{t}` every {p} weeks by {RULE_NAMES[r]}" for t, (p, r) in FORUM_TYPES.items()
     )
     topo = build_topology(comp)
-    degree = np.diff(topo.out_start)
+    degree = np.bincount(topo.src[topo.initial], minlength=comp.n)
     size = (
         f"{comp.name}: {comp.n} organisations in {len(comp.place_names)} places, "
-        f"{topo.e} directed ties ({degree.min()} to {degree.max()} per organisation), "
+        f"{int(topo.initial.sum())} directed ties at the start ({degree.min()} to "
+        f"{degree.max()} per organisation) of {topo.e} candidate ties, "
         f"{len(topo.mem_org)} forum seats."
     )
     return (

@@ -68,11 +68,13 @@ class Organisation(mesa.Agent):
         return self.model.engine.state.aims[0, self.index].copy()
 
     def trust_in(self, other: Organisation) -> float | None:
-        """This organisation's trust in ``other``, or None if they have no tie."""
+        """This organisation's trust in ``other``, or None if they have no tie now."""
         e = int(
             self.model.engine.topo.edge_index(np.array([self.index]), np.array([other.index]))[0]
         )
-        return None if e < 0 else float(self.model.engine.state.trust[0, e])
+        if e < 0 or not self.model.engine.state.active[0, e]:
+            return None
+        return float(self.model.engine.state.trust[0, e])
 
     def describe(self) -> str:
         """The organisation's state in plain words."""

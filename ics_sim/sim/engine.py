@@ -157,7 +157,8 @@ class Engine:
 
     def graph(self, replicate: int = 0) -> nx.DiGraph:
         """The relationship network of one replicate now, with organisations' and ties' state
-        as attributes (what the network pictures draw: no second run is needed)."""
+        as attributes (what the network pictures draw: no second run is needed). Only the ties
+        that exist now are exported, so pictures show the network changing."""
         s = self.state
         nodes = {
             k: getattr(s, k)[replicate]
@@ -180,7 +181,7 @@ class Engine:
             "contact": s.contact[replicate],
             "conflict": s.conflict[replicate].astype(float),
         }
-        return to_networkx(self.composition, self.topo, nodes, edges)
+        return to_networkx(self.composition, self.topo, nodes, edges, s.active[replicate])
 
     def run(self, weeks: int) -> dict[str, np.ndarray]:
         """Step ``weeks`` times; each outcome as an array (weeks + 1, R), week 0 first."""

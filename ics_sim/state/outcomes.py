@@ -47,9 +47,11 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
     t = s.tally
     R = s.r
     cross = topo.cross_sector
+    on = s.active  # outcomes over ties count the ties that exist now
+    n_on = np.maximum(row_sum(on), 1.0)
     out = {
         "safety": row_mean(s.safety),
-        "relationships": row_mean(np.sqrt(s.trust * s.familiarity)),
+        "relationships": row_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0)) / n_on,
         "shared_purpose": row_mean(alignment(s, ics, n_ics)),
         "power_sharing": row_mean(s.perceived_sharing),
         "conflict_health": t.get("conflict_health", np.ones(R)),
@@ -58,8 +60,9 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
     out["collaboration_index"] = sum(out[k] for k in PRACTICES) / len(PRACTICES)
     out.update(
         {
-            "mean_trust": row_mean(s.trust),
-            "cross_sector_trust": row_mean(s.trust[:, cross]) if cross.any() else np.zeros(R),
+            "mean_trust": row_sum(np.where(on, s.trust, 0.0)) / n_on,
+            "cross_sector_trust": row_sum(np.where(on & cross, s.trust, 0.0))
+            / np.maximum(row_sum(on & cross), 1.0),
             "unsafe_share": people_share(s.safety, s.kind),
             "power_not_shared_share": people_share(s.perceived_sharing, s.kind),
             "power_gini": gini(s.power),
@@ -67,11 +70,12 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
             "decision_latency": t.get("decision_latency", np.zeros(R)),
             "decision_acceptability": t.get("decision_acceptability", np.zeros(R)),
             "decision_equity": t.get("decision_equity", np.zeros(R)),
-            "conflicts_festering": row_sum(s.conflict == 1) / 2.0,
+            "conflicts_festering": row_sum((s.conflict == 1) & on) / 2.0,
             "system_time": row_mean(s.system_time),
             "joint_value": t.get("joint_value", np.zeros(R)),
             "transaction_cost": row_mean(s.tc_burden),
             "collaborative_orientation": row_mean(s.orientation),
+            "tie_density": row_mean(on),
         }
     )
     return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}
@@ -87,13 +91,14 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
     t, R, K = s.tally, s.r, topo.n_ics
     org, tie = topo.org_ics, topo.tie_ics
     n_org = np.maximum(np.bincount(org, minlength=K), 1)
-    n_tie = np.maximum(np.bincount(tie, minlength=K), 1)
+    on = s.active  # outcomes over ties count the ties that exist now
+    n_tie = np.maximum(segment_sum(on * 1.0, tie, K), 1)
 
     def orgs(x: np.ndarray) -> np.ndarray:
         return segment_sum(x * 1.0, org, K) / n_org
 
     def ties(x: np.ndarray) -> np.ndarray:
-        return segment_sum(x * 1.0, tie, K) / n_tie
+        return segment_sum(np.where(on, x, 0.0), tie, K) / n_tie
 
     def tally(name: str) -> np.ndarray:
         if K == 1:
@@ -101,7 +106,7 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
         return t.get(name + "_by_ics", np.zeros((R, K)))
 
     cross = topo.cross_sector
-    n_cross = np.bincount(tie[cross], minlength=K)
+    n_cross = segment_sum((on & cross) * 1.0, tie, K)
     out = {
         "safety": orgs(s.safety),
         "relationships": ties(np.sqrt(s.trust * s.familiarity)),
@@ -116,7 +121,7 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
             "mean_trust": ties(s.trust),
             "cross_sector_trust": np.where(
                 n_cross > 0,
-                segment_sum(s.trust * cross, tie, K) / np.maximum(n_cross, 1),
+                segment_sum(np.where(on & cross, s.trust, 0.0), tie, K) / np.maximum(n_cross, 1),
                 0.0,
             ),
             "unsafe_share": people_share_by(s.safety, s.kind, org, K),
@@ -126,11 +131,13 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
             "decision_latency": tally("decision_latency"),
             "decision_acceptability": tally("decision_acceptability"),
             "decision_equity": tally("decision_equity"),
-            "conflicts_festering": segment_sum((s.conflict == 1) * 1.0, tie, K) / 2.0,
+            "conflicts_festering": segment_sum(((s.conflict == 1) & on) * 1.0, tie, K) / 2.0,
             "system_time": orgs(s.system_time),
             "joint_value": tally("joint_value"),
             "transaction_cost": orgs(s.tc_burden),
             "collaborative_orientation": orgs(s.orientation),
+            "tie_density": segment_sum(on * 1.0, tie, K)
+            / np.maximum(np.bincount(tie, minlength=K), 1),
         }
     )
     return {k: np.asarray(out[k], dtype=float) for k in OUTCOMES}

@@ -194,6 +194,8 @@ class State:
     good: np.ndarray  # (R, E) good experiences this week (applied by the trust mechanism)
     bad: np.ndarray  # (R, E) breaches this week
     conflict: np.ndarray  # (R, E) int8: 0 none, 1 latent (festering), 2 surfaced
+    active: np.ndarray  # (R, E) bool: the candidate tie exists (set by the ties mechanism)
+    encounter: np.ndarray  # (R, E) contact this week on a candidate pair with no tie
     # forums and memberships
     meets: np.ndarray  # (R, F) bool: the forum met this week
     present: np.ndarray  # (R, M) someone from the organisation attends this week
@@ -231,6 +233,9 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     mechanism starts it from the voice in each forum; system time
     ``capacity * (1 - 0.5 * pressure)``: the pressure mechanism sets it each week before
     anything reads it, and it stays at this value only if pressure is switched off).
+    Only the initial ties (``topo.initial``) are active; the other candidate pairs start with
+    no tie and no familiarity, their trust, legacy and advantage drawn like every tie's (what
+    they would bring to a first meeting).
     """
     rng = Streams(seeds, "init")
     R, N, E, F = len(seeds), comp.n, topo.e, topo.n_forums
@@ -261,6 +266,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     familiarity = np.clip(
         p.initial_familiarity * (1.0 + p.familiarity_noise * rng.normal(E)), 0.0, 1.0
     )
+    familiarity = np.where(topo.initial, familiarity, 0.0)  # candidates: strangers
     cross_kind = (kind[src] != kind[dst]).astype(float)
     cross_sector = (SECTOR[kind[src]] != SECTOR[kind[dst]]).astype(float)
     u = rng.random(E)
@@ -310,6 +316,8 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         good=zeros_e.copy(),
         bad=zeros_e.copy(),
         conflict=np.zeros((R, E), dtype=np.int8),
+        active=np.broadcast_to(topo.initial, (R, E)).copy(),
+        encounter=zeros_e.copy(),
         meets=np.zeros((R, F), dtype=bool),
         present=np.zeros((R, M), dtype=bool),
         leader_present=np.zeros((R, M), dtype=bool),

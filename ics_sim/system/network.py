@@ -1,9 +1,13 @@
-"""The relationship network: built once with plain arrays, exported to networkx on demand.
+"""The relationship network: candidate ties as plain arrays, exported to networkx on demand.
 
-Directed ties: i's trust in j is not j's trust in i (model notes, section 2). Two
-organisations are tied when they sit in a forum together or serve the same place; the ICB is
-tied to every organisation of its ICS. networkx is used to export and analyse the graph, never
-inside a weekly tick.
+Directed ties: i's trust in j is not j's trust in i (model notes, section 2). The tie arrays
+cover every *candidate* pair, every ordered pair that could ever be tied: any two
+organisations of the same ICS (an ICS-wide event, programme or introduction can bring any of
+them together), plus the pairs of different ICSs that share a forum. Which candidate ties
+exist at a time is state (``State.active``, changed by the ties mechanism). They start as the
+network of the forums and places (``Topology.initial``): two organisations are tied when they
+sit in a forum together or serve the same place; the ICB is tied to every organisation of its
+ICS. networkx is used to export and analyse the graph, never inside a weekly tick.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class Topology:
     forum_ics: np.ndarray  # (F,) ICS each forum belongs to
     n_ics: int
     keys: np.ndarray  # (E,) sorted src * n + dst, for looking ties up
+    initial: np.ndarray  # (E,) bool: tied at the start (co-members of a forum or same place)
 
     @property
     def e(self) -> int:
@@ -92,7 +97,7 @@ class Topology:
 
 
 def build_topology(comp: Composition) -> Topology:
-    """Ties and forum memberships of a composition (vectorised; no per-pair Python loop)."""
+    """Candidate ties and forum memberships of a composition (vectorised; no per-pair loop)."""
     n = comp.n
     mem_forum, mem_org = comp.membership()
     pairs = [_all_ordered_pairs(fm.members) for fm in comp.forums]
@@ -100,7 +105,12 @@ def build_topology(comp: Composition) -> Topology:
     # with everyone in their ICS. Built group by group, so memory grows with the ties, not N^2.
     pairs += _same_place_pairs(comp)
     allp = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
-    keys = np.unique(allp[:, 0].astype(np.int64) * n + allp[:, 1])
+    initial_keys = np.unique(allp[:, 0].astype(np.int64) * n + allp[:, 1])
+    # Candidates: every ordered pair of one ICS, and the initial ties across ICSs.
+    by_ics = [_all_ordered_pairs(np.flatnonzero(comp.ics == c)) for c in np.unique(comp.ics)]
+    cand = np.concatenate(by_ics) if by_ics else np.empty((0, 2), dtype=np.int64)
+    keys = np.union1d(initial_keys, cand[:, 0].astype(np.int64) * n + cand[:, 1])
+    initial = np.isin(keys, initial_keys, assume_unique=True)
     src, dst = keys // n, keys % n
     out_start = np.searchsorted(src, np.arange(n + 1))
     rev = np.searchsorted(keys, dst * n + src)
@@ -139,6 +149,7 @@ def build_topology(comp: Composition) -> Topology:
         forum_ics=np.array([f.ics for f in comp.forums], dtype=np.int64),
         n_ics=len(comp.ics_names),
         keys=keys.astype(np.int64),
+        initial=initial,
     )
 
 
@@ -177,8 +188,11 @@ def to_networkx(
     topo: Topology,
     node_attrs: dict[str, np.ndarray],
     edge_attrs: dict[str, np.ndarray],
+    active: np.ndarray | None = None,
 ) -> nx.DiGraph:
-    """A directed graph with the given per-organisation and per-tie attributes."""
+    """A directed graph with the given per-organisation and per-tie attributes.
+
+    ``active`` (E,) bool: export only these ties (the ties that exist now); default all."""
     from .kinds import Kind
 
     g = nx.DiGraph(name=comp.name)
@@ -196,13 +210,15 @@ def to_networkx(
         g.add_node(i, **attrs)
     cols = {name: v.tolist() for name, v in edge_attrs.items()}
     names = list(cols)
+    keep = np.ones(topo.e, dtype=bool) if active is None else np.asarray(active, dtype=bool)
     for e, (s, d) in enumerate(zip(topo.src.tolist(), topo.dst.tolist(), strict=True)):
-        g.add_edge(s, d, **{name: cols[name][e] for name in names})
+        if keep[e]:
+            g.add_edge(s, d, **{name: cols[name][e] for name in names})
     return g
 
 
 def size_estimate(comp: Composition) -> tuple[int, int]:
-    """Upper bounds on (ties, ordered co-member pairs) of ``comp``'s topology.
+    """Upper bounds on (candidate ties, ordered co-member pairs) of ``comp``'s topology.
 
     Computed from the sizes of its forums and places alone, without allocating anything, so
     a caller can refuse a system too large for the machine before :func:`build_topology`
@@ -217,4 +233,6 @@ def size_estimate(comp: Composition) -> tuple[int, int]:
         in_c = comp.ics == c
         wide_pairs += 2 * int(((comp.place < 0) & in_c).sum()) * int(in_c.sum())
     n = int(comp.n)
-    return min(n * (n - 1), forum_pairs + place_pairs + wide_pairs), forum_pairs
+    sizes = np.bincount(comp.ics).astype(object) if n else np.zeros(0, dtype=object)
+    ics_pairs = int(sum(g * (g - 1) for g in sizes))  # candidates: every same-ICS pair
+    return min(n * (n - 1), ics_pairs + forum_pairs + place_pairs + wide_pairs), forum_pairs

@@ -439,7 +439,10 @@ def test_network_view_has_every_organisation_and_tie_styled_by_trust():
     state = views.network_state(sim)
     n, e = sim.composition.n, sim.main.engine.topo.e
     assert len(geometry["nodes"]) == len(state["nodes"]) == n
-    assert len(geometry["edges"]) == len(state["edges"]) == e // 2
+    assert len(geometry["edges"]) == len(state["edges"]) == e // 2  # every candidate pair
+    # pairs with no tie now are drawn invisible
+    hidden = sum(1 for edge in state["edges"] if edge[2] == 0)
+    assert hidden == e // 2 - int(sim.main.engine.state.active[0].sum()) // 2
     # thicker and darker with more trust
     assert views.trust_width(0.9) > views.trust_width(0.2)
     assert views.trust_colour(0.9) < views.trust_colour(0.2)  # darker hex

@@ -80,7 +80,9 @@ def test_graph_carries_current_state():
     m.run(10)
     g = m.graph()
     assert isinstance(g, nx.DiGraph)
-    assert g.number_of_nodes() == 43 and g.number_of_edges() == m.engine.topo.e
+    # Only the ties that exist now are exported (candidate pairs with no tie are not).
+    assert g.number_of_nodes() == 43 and g.number_of_edges() == m.engine.state.active[0].sum()
+    assert m.engine.state.active[0].sum() < m.engine.topo.e
     i, j = next(iter(g.edges))
     e = m.engine.topo.edge_index(np.array([i]), np.array([j]))[0]
     assert g.edges[i, j]["trust"] == m.engine.state.trust[0, e]

@@ -14,6 +14,7 @@ from . import (
     pressure,
     purpose,
     safety,
+    ties,
     transaction_costs,
     trust,
     turnover,
@@ -33,4 +34,5 @@ ORDER = (
     ("trust", trust),
     ("transaction_costs", transaction_costs),
     ("learning", learning),
+    ("ties", ties),
 )

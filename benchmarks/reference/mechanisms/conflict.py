@@ -22,6 +22,10 @@ def step(model, rng, week: int) -> None:
     u_arise, u_fade, u_resolve, u_damage, u_surface = rng.randoms(5, G.number_of_edges())[
         :, 0, :
     ].tolist()
+    # Conflicts live on existing ties only.
+    for _, _, tie in G.edges(data=True):
+        if not tie["active"]:
+            tie["conflict"] = NONE
     # Either side can name a latent conflict when they meet (one draw per side).
     names = {}
     for org in orgs:

@@ -3,7 +3,8 @@
 Forums meet on their schedules; someone from each member organisation attends, the leader in
 person more often when it has system time. Leaders present together gain formal contact, leaders
 of the same place meet informally; contact raises familiarity (which otherwise decays) and gives
-good experiences of a partner in proportion to its reliability.
+good experiences of a partner in proportion to its reliability. All of this only along ties
+that exist; contact on a candidate pair with no tie is an encounter (which may form a tie).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def step(model, rng, week: int) -> None:
                 rate = p.informal_rate * math.sqrt(org.system_time * partner.system_time)
                 if u[tie["pair_eid"]] < rate:
                     informal = p.informal_quality
-            tie["contact"] = formal + informal
+            met = formal + informal
+            tie["contact"] = met if tie["active"] else 0.0
+            tie["encounter"] = 0.0 if tie["active"] else met
             if tie["contact"] > 0:
                 tie["familiarity"] += (
                     p.familiarity_gain

@@ -34,7 +34,9 @@ def step(model, rng, week: int) -> None:
         i = org.index
         for j, tie in org.ties():
             rate = p.joint_rate * math.sqrt(org.system_time * orgs[j].system_time)
-            tie["joint"] = u[tie["pair_eid"]] < rate and tie["wants"] and G[j][i]["wants"]
+            tie["joint"] = (
+                u[tie["pair_eid"]] < rate and tie["wants"] and G[j][i]["wants"] and tie["active"]
+            )
     # Projects share each leader's system time, with diminishing returns to the time each gets.
     quality = []
     for org in orgs:

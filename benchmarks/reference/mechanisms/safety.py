@@ -11,7 +11,7 @@ from ..maths import add_up, clip
 
 def target(org) -> float:
     p, orgs = org.model.p, org.model.orgs
-    ties = org.ties()
+    ties = [(j, tie) for j, tie in org.ties() if tie["active"]]  # existing ties only
     deg = max(len(ties), 1)
     held = add_up(tie["trust"] for _, tie in ties) / deg
     partner_power = add_up(orgs[j].power for j, _ in ties) / deg

@@ -30,14 +30,21 @@ def step(model, rng, week: int) -> None:
         tie["trust_personal"] = personal * kept
         tie["trust"] = clip(t * kept, 0.0, 1.0)
     for org in model.orgs:
-        ties = org.ties()
+        ties = [(j, tie) for j, tie in org.ties() if tie["active"]]  # brokers: existing ties
         # i's broker: its most trusted partner (the last of equals, in edge order).
         broker = None
         if ties:
             best = max(tie["trust"] for _, tie in ties)
             broker = [j for j, tie in ties if tie["trust"] == best][-1]
-        for j, tie in ties:
+        for j, tie in org.ties():
             tie["brokered"] = tie["trust"]
-            if tie["trust"] < p.broker_threshold and broker != j and G.has_edge(broker, j):
+            if (
+                tie["active"]
+                and tie["trust"] < p.broker_threshold
+                and broker is not None
+                and broker != j
+                and G.has_edge(broker, j)
+                and G[broker][j]["active"]
+            ):
                 chain = p.broker_weight * G[org.index][broker]["trust"] * G[broker][j]["trust"]
                 tie["brokered"] = max(tie["trust"], chain)

@@ -86,7 +86,7 @@ class Layout:
     """Fixed positions of a system's organisations and the ties between them (pairs)."""
 
     xy: np.ndarray  # (N, 2) SVG coordinates
-    pairs: np.ndarray  # (P, 2) i < j, organisations with a tie
+    pairs: np.ndarray  # (P, 2) i < j, organisations that could be tied (candidate pairs)
     pair_edges: np.ndarray  # (P, 2) directed edge ids i -> j and j -> i
     geometry: dict[str, Any]  # static drawing data for the browser
     geometry_json: str  # the same, as JSON text (sent once per system)
@@ -214,9 +214,16 @@ def network_state(sim: Simulation, which: str = MAIN) -> dict[str, Any]:
         pressure = s.pressure[0].copy()
         system_time = s.system_time[0].copy()
         trust = s.trust[0].copy()
+        active = s.active[0].copy()
         week = model.week
     pair_trust = trust[lay.pair_edges].mean(axis=1) if len(lay.pair_edges) else np.zeros(0)
-    edges = [[trust_width(t), trust_colour(t), trust_opacity(t)] for t in pair_trust.tolist()]
+    pair_on = active[lay.pair_edges[:, 0]] if len(lay.pair_edges) else np.zeros(0, dtype=bool)
+    # Candidate pairs with no tie now are drawn invisible: the picture shows the network change.
+    edges = [
+        [trust_width(t), trust_colour(t), trust_opacity(t) if on else 0.0]
+        for t, on in zip(pair_trust.tolist(), pair_on.tolist(), strict=True)
+    ]
+    trust = trust[active]
     nodes = []
     for i in range(n):
         nodes.append(
@@ -255,6 +262,7 @@ def organisation_card(sim: Simulation, index: int, which: str = MAIN) -> dict[st
         topo = model.engine.topo
         trust = model.engine.state.trust[0]
         out_e = np.arange(topo.out_start[index], topo.out_start[index + 1])
+        out_e = out_e[model.engine.state.active[0, out_e]]  # the ties it has now
         names = sim.composition.org_names
         most = least = trusted_by = None
         if len(out_e):
