@@ -11,7 +11,7 @@ run mean more than absolute times). Sections:
    with the slope of a least-squares line on log-log axes.
 3. Peak resident memory per size, each run in a fresh process (:mod:`benchmarks.memory`).
 4. Batched replicates: replicates per second one at a time and batched, default ICS.
-5. England: all 42 ICSs in one model, 520 weeks after the 52-week warm-up.
+5. England: all 42 ICSs in one model, 520 weeks after the warm-up.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def batched(
 
 # -- 5. England ----------------------------------------------------------------------------
 def england(weeks: int, repeats: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """All of England in one model: build, 52-week warm-up and ``weeks`` weeks."""
+    """All of England in one model: build, warm-up and ``weeks`` weeks."""
     from ics_sim.england import england as build
 
     comp = build()

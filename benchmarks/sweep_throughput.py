@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/sweep_throughput.py [--weeks 260] [--skip-large]
 
 Every run is the default ICS (``scenarios/baseline.yaml``, 43 organisations) for ``--weeks``
-weeks after its 52-week warm-up, in a Latin hypercube over trust_gain with 20 replicates per
+weeks after its warm-up, in a Latin hypercube over trust_gain with 20 replicates per
 point (a point's replicates run batched). The 1,000-run sweep is 50 points x 20 replicates
 on every CPU; the aim is under two minutes on a 2-core machine. Not a test: it prints numbers.
 """

@@ -23,7 +23,7 @@ Finally the two shares at the defaults are broken down by kind of organisation.
 
 Run: ``.venv/bin/python docs/calibration.py`` (about 20 s). ``--grid`` adds 25 pairs of the two
 parameters (about 25 s more) to show that each measure depends on one of them only;
-``--warmup 156`` repeats everything after a longer warm-up. Exit status 1 if the current
+``--warmup 52`` repeats everything after a shorter warm-up. Exit status 1 if the current
 defaults miss a target.
 """
 
@@ -40,10 +40,10 @@ from ics_sim.engine import Engine, all_params
 from ics_sim.kinds import Kind
 from ics_sim.runner import simulate
 
-SAFETY = (0.55, 0.60, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.75)
-EXPONENT = (0.5, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.25, 1.5)
-GRID_SAFETY = (0.55, 0.60, 0.65, 0.70, 0.75)  # --grid: every pair of these
-GRID_EXPONENT = (0.7, 0.8, 0.85, 0.9, 1.0)
+SAFETY = (0.60, 0.63, 0.64, 0.645, 0.65, 0.655, 0.66, 0.665, 0.67, 0.68, 0.70)
+EXPONENT = (1.0, 2.0, 2.5, 3.0, 3.25, 3.5, 3.75, 4.0)
+GRID_SAFETY = (0.60, 0.64, 0.655, 0.67, 0.70)  # --grid: every pair of these
+GRID_EXPONENT = (2.0, 3.0, 3.5, 4.0)
 MEASURES = ("unsafe_share", "power_not_shared_share")
 ABOUT_HALF = (0.4, 0.6)  # the validation report's tolerance for "about half"
 
@@ -127,11 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     safety = {sb: measure(seeds, a.weeks, **base, safety_base=sb) for sb in SAFETY}
-    rows = [(f"{sb:.2f}", m, "yes" if safety_ok(m) else "no") for sb, m in safety.items()]
+    rows = [(f"{sb:.3f}", m, "yes" if safety_ok(m) else "no") for sb, m in safety.items()]
     print_table(f"safety_base (power_voice_exponent = {ex0})", rows, a.weeks, "half unsafe")
     fits = [sb for sb in SAFETY if safety_ok(safety[sb])]
-    pick_sb = min(fits, key=lambda sb: abs(safety[sb]["unsafe_share"].mean() - 0.5), default=None)
-    fine = ", ".join(f"{sb:.2f}" for sb in fits) or "none"
+    pick_sb = min(
+        fits, key=lambda sb: abs(safety[sb]["unsafe_share"][:, 0].mean() - 0.5), default=None
+    )
+    fine = ", ".join(f"{sb:.3f}" for sb in fits) or "none"
     print(f"-> the rule picks {pick_sb}; values meeting the target: {fine}")
 
     power = {ex: measure(seeds, a.weeks, **base, power_voice_exponent=ex) for ex in EXPONENT}

@@ -9,8 +9,9 @@ a user can run, not only the synthetic default.
 Drift is measured per replicate as the mean of an outcome over the last ``window`` weeks minus
 its mean over the first ``window`` weeks (a window smooths the outcomes that are weekly flows,
 such as decisions made), then summarised by the median over replicates. Levels in [0, 1] must
-drift by at most :data:`MAX_DRIFT` (absolute); unbounded outcomes (counts, weeks) by at most
-that share of their level.
+drift by at most :data:`MAX_DRIFT` (absolute), and so does joint value; outcomes that count
+(decisions, weeks, pairs) by at most that share of their level. Weekly counts are noisy, so
+each drift also says whether it is a trend at all (the replicates' 95% interval excludes 0).
 
 Per-system calibration compares each survey share at week :data:`CALIBRATION_WEEK` with the
 survey's own sampling error: the survey had roughly :data:`SURVEY_N` respondents (Walsh and de
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..core.outcome_table import OUTCOME_TABLE, OUTCOMES
+from ..core.outcome_table import OUTCOMES
 from ..sim.engine import Engine
 from ..system.composition import Composition, default
 from ..system.england import from_icb, list_icss
@@ -105,10 +106,20 @@ def drift(x: np.ndarray, window: int = WINDOW) -> np.ndarray:
     return x[-w:].mean(axis=0) - x[:w].mean(axis=0)
 
 
+#: Outcomes that count things (decisions, weeks, pairs): their tolerance is relative.
+COUNTS = ("decisions_made", "decision_latency", "conflicts_festering")
+
+
 def _tolerance(name: str, level: float) -> float:
-    o = OUTCOME_TABLE[name]
-    bounded = o.hi is not None and o.lo >= 0.0 and o.hi <= 1.0
-    return MAX_DRIFT if bounded else MAX_DRIFT * max(abs(level), 1e-12)
+    return MAX_DRIFT * max(abs(level), 1e-12) if name in COUNTS else MAX_DRIFT
+
+
+def _trend(d: np.ndarray) -> bool:
+    """Whether the replicates' drifts show a trend: their 95% t-interval excludes zero."""
+    if len(d) < 2 or np.all(d == d[0]):
+        return bool(len(d) and d[0] != 0.0)
+    h = stats.t.ppf(0.975, len(d) - 1) * np.std(d, ddof=1) / np.sqrt(len(d))
+    return bool(abs(np.mean(d)) > h)
 
 
 def drift_table(runs: list[SystemRun], window: int = WINDOW) -> pd.DataFrame:
@@ -119,7 +130,8 @@ def drift_table(runs: list[SystemRun], window: int = WINDOW) -> pd.DataFrame:
             x = run.outcomes[k]
             w = max(1, min(window, x.shape[0] // 2))
             start = float(np.median(x[:w].mean(axis=0)))
-            d = float(np.median(drift(x, window)))
+            per = drift(x, window)
+            d = float(np.median(per))
             tol = _tolerance(k, start)
             rows.append(
                 {
@@ -130,6 +142,7 @@ def drift_table(runs: list[SystemRun], window: int = WINDOW) -> pd.DataFrame:
                     "drift": d,
                     "tolerance": tol,
                     "within": abs(d) <= tol,
+                    "trend": _trend(per),
                 }
             )
     return pd.DataFrame(rows)
@@ -150,6 +163,7 @@ def drift_summary(table: pd.DataFrame) -> pd.DataFrame:
                 "worst_real": float(worst["drift"]) if worst is not None else np.nan,
                 "worst_system": str(worst["system"]) if worst is not None else "",
                 "within": int(g["within"].sum()),
+                "no_trend": int((g["within"] | ~g["trend"]).sum()),
                 "systems": len(g),
             }
         )

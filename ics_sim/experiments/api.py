@@ -33,7 +33,7 @@ def run(
         params: any of
             - model parameters by name (``{"trust_gain": 0.08}``; ``ics_sim.parameters()``
               lists them with their valid ranges);
-            - ``weeks``: the horizon, weeks simulated after the 52-week warm-up
+            - ``weeks``: the horizon, weeks simulated after the warm-up (`warmup_weeks`, 260)
               (default: the scenario's, 260 without a scenario);
             - with a ``scenario``, its interventions' and shocks' parameters and timing by
               path: ``interventions[0].params.attendance``, ``shocks[0].params.cut``,

@@ -213,16 +213,27 @@ class Intervention:
 
     # Helpers for subclasses -------------------------------------------------------------
     def meet(
-        self, engine: Engine, attendance: float, quality: float, hours: float = 0.0
+        self,
+        engine: Engine,
+        attendance: float,
+        quality: float,
+        hours: float = 0.0,
+        conversations: float | None = None,
     ) -> np.ndarray:
         """Target leaders meet; each attends with probability ``attendance``.
 
-        Adds ``quality`` contact on every tie between two attendees, charges each attendee
-        ``hours`` of its leader's week, and returns the (R, N) attendance mask.
+        Adds ``quality`` contact between two attendees, charges each attendee ``hours`` of its
+        leader's week, and returns the (R, N) attendance mask. In a small meeting everyone
+        talks with everyone; at a large event (``conversations`` given) each attendee talks
+        with about that many others, so each pair of attendees meets with probability
+        ``min(1, conversations / (attendees - 1))`` (one draw per pair).
         """
         t = engine.topo
         here = self.mask & (self.rng.random(t.n) < attendance)
         both = here[:, t.src] & here[:, t.dst]
+        if conversations is not None:
+            others = np.maximum(here.sum(axis=1, keepdims=True) - 1.0, 1.0)
+            both &= t.pair(self.rng.random(t.e)) < np.minimum(1.0, conversations / others)
         engine.levers.extra_contact[both] += quality
         self.spend_time(engine, here, hours)
         return here

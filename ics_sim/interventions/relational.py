@@ -86,12 +86,23 @@ class BigBreakfast(Intervention):
             "Cost of one breakfast (room, food), shared by the statutory targets.",
             "assumption (Practice 1: 'one of the statutory organisations would pay for it')",
         ),
+        Param(
+            "conversations",
+            5.0,
+            1.0,
+            100.0,
+            "people",
+            "Others each attendee talks with at one breakfast (two hours, informal).",
+            "Practice 2: 'getting to know each other as people'; assumption (size)",
+        ),
     )
 
     def act(self, engine, weeks_in):
         if weeks_in % self.p.every == 0:
             for _ in range(self.p.per_week):
-                self.meet(engine, self.p.attendance, self.p.quality, self.p.hours)
+                self.meet(
+                    engine, self.p.attendance, self.p.quality, self.p.hours, self.p.conversations
+                )
                 self.spend_money(engine, self.payers, self.p.hosting)
         engine.levers.safety_boost[:, self.mask] += self.p.safety
 
@@ -171,11 +182,20 @@ class OpenSpace(Intervention):
             "Cost of one session (venue, food), shared by the statutory targets.",
             "assumption",
         ),
+        Param(
+            "conversations",
+            8.0,
+            1.0,
+            100.0,
+            "people",
+            "Others each attendee talks with at one session (an afternoon and evening).",
+            "Practice 2: 'getting to know each other as people'; assumption (size)",
+        ),
     )
 
     def act(self, engine, weeks_in):
         if weeks_in % self.p.every == 0:
-            self.meet(engine, self.p.attendance, self.p.quality, self.p.hours)
+            self.meet(engine, self.p.attendance, self.p.quality, self.p.hours, self.p.conversations)
             self.spend_money(engine, self.payers, self.p.hosting)
         engine.levers.conflict_skill[:, self.mask] += self.p.skill
 

@@ -84,12 +84,13 @@ class Conflict(Mechanism):
         ),
         Param(
             "fester_breach",
-            0.1,
+            0.015,
             0.0,
             2.0,
             "events/week",
-            "Breaches per week from a latent conflict.",
-            "Lessons factor 3: 'fester and undermine relationships and trust'",
+            "Breaches per week from a latent conflict (slow, unseen erosion).",
+            "Lessons factor 3: 'fester and undermine relationships and trust'; size "
+            "calibrated: a stationary baseline (docs/validation)",
         ),
         Param(
             "resolution_evidence",

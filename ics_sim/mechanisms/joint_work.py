@@ -156,12 +156,14 @@ class JointWork(Mechanism):
         ),
         Param(
             "defection_breach",
-            1.0,
+            0.1,
             0.0,
             5.0,
             "events",
-            "Breaches from a partner who did not help.",
-            "Lessons factor 4 ('how can I win')",
+            "Breaches from a partner who did not help in a week of a joint project.",
+            "Lessons factor 4 ('how can I win'); size: Practice 1, 'trust is only really built "
+            "by working together', so a project's expected effect on trust is not negative "
+            "(at 1.0 a project's breaches cost about five times the trust its wins build)",
         ),
         Param(
             "resource_cost",

@@ -18,9 +18,14 @@ rotating chair, "equal-size dots"). Voice in a forum blends power-weighted and e
     rho_f     = clip(sum_m power_m sharing_m / sum_m power_m + equalisation_f, 0, 1)
     voice_m   = (1 - rho_f) * power_m^alpha / mean_f(power^alpha) + rho_f    (equal share = 1)
 
-Each organisation perceives power as shared in proportion to the size of its dot against the
-biggest in the room ("equal-size dots"): its voice over the largest voice in the forum,
-smoothed over the meetings it attends. ``T`` is ``secure_tenure``.
+Each organisation's leaders judge whether power is "well shared across organisations in their
+local health and care system" (Practice 4) from the forums they attend: the size of the dots
+in the room against the biggest ("equal-size dots"), both their own dot and the typical one,
+weighted by ``own_voice_weight`` (those with a small voice feel it more, but a leader with the
+biggest voice still sees how unequal the room is), smoothed over the meetings attended::
+
+    felt_m = (own_voice_weight * voice_m + (1 - own_voice_weight) * mean_f(voice)) / max_f(voice)
+ ``T`` is ``secure_tenure``.
 
 Power has three sources and moves with them. Formal authority (its statutory role: "old power
 (leader driven)", "the acutes rule the roost") and resources ("the availability of resources")
@@ -90,7 +95,7 @@ class Power(Mechanism):
     params = (
         Param(
             "power_voice_exponent",
-            0.85,
+            3.5,
             0.0,
             4.0,
             "exponent",
@@ -199,6 +204,17 @@ class Power(Mechanism):
             "Practice 4: 'catalytic power to mobilise joint action'; Lessons ('persuasion and "
             "influence'); assumption",
         ),
+        Param(
+            "own_voice_weight",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Weight of a leader's own voice, against the typical voice in the room, in judging "
+            "whether power is shared (1: only the size of one's own dot counts).",
+            "Practice 4: 'power was not being well shared across organisations in their local "
+            "health and care system'; assumption (size)",
+        ),
     )
 
     def __init__(self, topo, p, rng, off=frozenset()):
@@ -253,12 +269,15 @@ class Power(Mechanism):
         s.voice = (1.0 - rho_m) * pa / np.maximum(mean_pa[:, t.mem_forum], 1e-12) + rho_m
 
     def felt(self, s: State) -> np.ndarray:
-        """Each membership's voice relative to the biggest voice in its forum, in [0, 1]."""
-        t = self.topo
+        """How well shared power looks from each membership's seat, in [0, 1]: its own and the
+        forum's mean voice against the biggest voice in its forum."""
+        t, w = self.topo, self.p.own_voice_weight
         if t.n_forums == 0:
             return s.voice.copy()
         biggest = np.maximum.reduceat(s.voice, self.starts, axis=1)
-        return s.voice / np.maximum(biggest[:, t.mem_forum], 1e-12)
+        mean = segment_sum(s.voice, t.mem_forum, t.n_forums) / np.maximum(self.size, 1.0)
+        seen = w * s.voice + (1.0 - w) * mean[:, t.mem_forum]
+        return seen / np.maximum(biggest[:, t.mem_forum], 1e-12)
 
     def init(self, s: State, lv: Levers) -> None:
         t = self.topo

@@ -40,7 +40,7 @@ class Safety(Mechanism):
     params = (
         Param(
             "safety_base",
-            0.67,
+            0.64,
             0.0,
             1.0,
             "safety",

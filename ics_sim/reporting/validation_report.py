@@ -26,6 +26,9 @@ from ..evaluation import verification
 from ..experiments import store
 from ..sim.engine import all_params
 
+#: The warm-up every run starts with (weeks).
+WARMUP = int(next(p.default for p in all_params() if p.name == "warmup_weeks"))
+
 #: Real ICSs in the reduced (--quick) report: a small, a middling and a large one.
 QUICK_ICSS = ("QOX", "QHL", "QWO")
 
@@ -71,7 +74,7 @@ def validate(
         "# ics-sim validation report",
         "",
         f"ics-sim {__version__}; {'reduced size (--quick)' if quick else 'full size'}: "
-        f"{reps} replicates of {weeks} weeks after a 52-week warm-up, seeds 1 to {reps}. "
+        f"{reps} replicates of {weeks} weeks after a {WARMUP}-week warm-up, seeds 1 to {reps}. "
         "Structure after TRACE (Grimm et al. 2014); replicates, warm-up and seeds reported "
         "as STRESS-ABS asks (Monks et al. 2019).",
         "",
@@ -294,7 +297,7 @@ def _replicates(rep: Report, base: pd.DataFrame) -> None:
     rep.add(
         "## 5. Replicates, warm-up and seeds (STRESS-ABS)",
         "",
-        f"Replicate r runs with seed r + 1 after a 52-week warm-up with no intervention "
+        f"Replicate r runs with seed r + 1 after a {WARMUP}-week warm-up with no intervention "
         f"(`warmup_weeks`). Across {n} baseline replicates the collaboration index at "
         f"week {W} has standard deviation {sd:.4f}. The half-width of its 95% interval with "
         "n replicates is t(n-1) sd / sqrt(n):",
@@ -389,7 +392,7 @@ def _dose(rep: Report, table: pd.DataFrame, reps: int, weeks: int) -> None:
 def _stationarity(rep: Report, runs: list[st.SystemRun], reps: int, weeks: int) -> None:
     table = st.drift_table(runs)
     summary = st.drift_summary(table)
-    warm = int(next(p.default for p in all_params() if p.name == "warmup_weeks"))
+    warm = WARMUP
     n_sys = len(runs)
     rep.add(
         "## 6. Stationary baseline",

@@ -32,7 +32,7 @@ from ics_sim.outcomes import OUTCOMES
 from ics_sim.system.network import build_topology
 
 TOL = 1e-9  # absolute, on every outcome and continuous state variable
-WEEKS = 60  # after the 52-week warm-up
+WEEKS = 60  # after the warm-up
 EXACT_OUTCOMES = ("decisions_made", "conflicts_festering")
 
 DEFAULT = resolve_composition(None)  # 43 organisations

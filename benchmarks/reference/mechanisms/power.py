@@ -6,8 +6,8 @@ power times its standing (mean trust received and decisions carried, against the
 in its ICS). A leader shares power more when secure
 (tenure, resources, low pressure, orientation); a forum's sharing level is its members' sharing
 weighted by power; voice blends power-weighted and equal shares. Each organisation perceives
-power as shared in proportion to its voice against the biggest in the room, smoothed over the
-meetings it attends.
+power as shared from its own voice and the room's mean voice against the biggest in the room,
+smoothed over the meetings it attends.
 """
 
 from __future__ import annotations
@@ -39,18 +39,23 @@ def update_voice(model) -> None:
         for seat, a in zip(forum.seats, pa, strict=True):
             seat.voice = (1.0 - rho) * a / max(mean_pa, 1e-12) + rho
         forum.biggest_voice = max(seat.voice for seat in forum.seats)
+        forum.mean_voice = add_up(seat.voice for seat in forum.seats) / max(len(forum.seats), 1.0)
 
 
-def felt(seat) -> float:
-    """How big the seat's voice is against the biggest in the forum ('equal-size dots')."""
-    return seat.voice / max(seat.forum.biggest_voice, 1e-12)
+def felt(seat, p) -> float:
+    """How well shared power looks from the seat: its own voice and the forum's mean voice
+    against the biggest in the forum ('equal-size dots')."""
+    w = p.own_voice_weight
+    seen = w * seat.voice + (1.0 - w) * seat.forum.mean_voice
+    return seen / max(seat.forum.biggest_voice, 1e-12)
 
 
 def init(model) -> None:
+    p = model.p
     update_voice(model)
     for org in model.orgs:
         if org.seats:
-            org.perceived_sharing = add_up(felt(seat) for seat in org.seats) / len(org.seats)
+            org.perceived_sharing = add_up(felt(seat, p) for seat in org.seats) / len(org.seats)
         else:
             org.perceived_sharing = 1.0
 
@@ -89,5 +94,5 @@ def step(model, rng, week: int) -> None:
     for org in model.orgs:
         attended = [seat for seat in org.seats if seat.present]
         if attended:
-            observed = add_up(felt(seat) for seat in attended) / len(attended)
+            observed = add_up(felt(seat, p) for seat in attended) / len(attended)
             org.perceived_sharing += p.perceived_rate * (observed - org.perceived_sharing)
