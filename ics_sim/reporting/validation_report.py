@@ -212,9 +212,13 @@ def _patterns(rep: Report, table: pd.DataFrame, drift: float) -> None:
         )
         short = r.pattern if len(r.pattern) < 44 else r.pattern[:41] + "..."
         names.append(f"{short}\n({r.outcome}, expected {'+' if r.sign > 0 else '-'})")
+    caveats = [p for p in v.PATTERNS if p.caveat]
+    if caveats:
+        rep.add("", *(f"- *{p.name}*: {p.caveat}" for p in caveats))
     rep.add(
         "",
-        "**Null model.** With contact, joint work and conflict switched off, "
+        "**Null model.** With contact, joint work, conflict and the changing network "
+        "switched off, "
         f"organisations gain no experience of each other: the largest change in mean trust "
         f"over the run in any replicate is {drift:.1e} (exactly zero expected). The "
         "patterns above therefore come from the mechanisms acting, not from a drift built "

@@ -26,6 +26,7 @@ from ..state.levers import Levers
 from ..state.variables import State, initialise
 from ..system.composition import Composition
 from ..system.network import Topology, build_topology, to_networkx
+from . import warmup
 
 
 class Intervention(Protocol):
@@ -94,13 +95,23 @@ class Engine:
         self.seeds = [int(s) for s in seeds]
         self.params = params if isinstance(params, Params) else resolve(all_params(), params or {})
         self.mechanisms_off = check_mechanisms(mechanisms_off)
+        plan = REGISTRY.plan()
+        warm_key = warmup.key(
+            composition, self.seeds, self.params, self.mechanisms_off, plan, check
+        )
+        warm = warmup.WARM_UPS.take(warm_key)
+        if warm is not None:  # an identical engine was warmed up before: continue from it
+            self.__dict__.update(warm)
+            self.composition = composition
+            self.interventions = list(interventions)
+            return
         self.topo: Topology = build_topology(composition)
         self.state: State = initialise(composition, self.topo, self.params, self.seeds)
         t = self.topo
         self.levers = Levers.neutral(len(self.seeds), t.n, t.e, t.n_forums)
         self.mechanisms: list[Mechanism] = [
             cls(t, self.params, Streams(self.seeds, cls.name), self.mechanisms_off)
-            for cls in REGISTRY.plan()
+            for cls in plan
             if cls.name not in self.mechanisms_off
         ]
         for m in self.mechanisms:
@@ -110,6 +121,7 @@ class Engine:
         self.n_ics = len(composition.ics_names)
         self.week = 0
         self.warm_up(int(self.params.warmup_weeks))
+        warmup.WARM_UPS.keep(warm_key, self.__dict__, self.topo.e * len(self.seeds))
         self.interventions = list(interventions)
 
     def warm_up(self, weeks: int) -> None:
