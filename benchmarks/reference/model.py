@@ -66,7 +66,9 @@ def build_network(comp: Composition) -> nx.DiGraph:
         same_place = (place[a] == place[b] and place[a] >= 0) or (
             (place[a] < 0 or place[b] < 0) and ics[a] == ics[b]
         )
-        G.add_edge(a, b, eid=eid, same_place=same_place, active=(a, b) in pairs)
+        G.add_edge(
+            a, b, eid=eid, same_place=same_place, active=(a, b) in pairs, initial=(a, b) in pairs
+        )
     for a, b, tie in G.edges(data=True):
         # Events of a pair share one draw: that of its lower-index direction.
         tie["pair_eid"] = tie["eid"] if a < b else G[b][a]["eid"]

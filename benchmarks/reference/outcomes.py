@@ -63,7 +63,9 @@ def compute(model) -> dict[str, float]:
     ties = [(i, j, tie) for i, j, tie in G.edges(data=True) if tie["active"]]  # existing ties
     out = {
         "safety": mean([org.safety for org in orgs]),
-        "relationships": mean([math.sqrt(tie["trust"] * tie["familiarity"]) for *_, tie in ties]),
+        # per tie of the starting network, summed over the ties that exist now
+        "relationships": add_up(math.sqrt(tie["trust"] * tie["familiarity"]) for *_, tie in ties)
+        / max(sum(1 for *_, tie in G.edges(data=True) if tie["initial"]), 1),
         "shared_purpose": mean(alignment(model)),
         "power_sharing": mean([org.perceived_sharing for org in orgs]),
         "conflict_health": t.get("conflict_health", 1.0),

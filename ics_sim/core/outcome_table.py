@@ -63,8 +63,10 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         lo=0.0,
         hi=1.0,
         definition=(
-            "Mean over existing directed ties of sqrt(trust x familiarity): healthy relationships "
-            "need both trust and knowing the person behind the role (Practice 2)."
+            "Sum over existing directed ties of sqrt(trust x familiarity), per directed tie of "
+            "the starting network (so a new tie adds and a faded one takes away, rather than "
+            "new weak ties diluting a mean): healthy relationships need both trust and knowing "
+            "the person behind the role (Practice 2)."
         ),
         meaning=(
             "How well leaders know and trust the people behind the roles in other organisations "

@@ -51,7 +51,11 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
     n_on = np.maximum(row_sum(on), 1.0)
     out = {
         "safety": row_mean(s.safety),
-        "relationships": row_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0)) / n_on,
+        # Summed over existing ties, per tie of the starting network: a new tie adds to it
+        # and a tie that fades takes from it (a mean over existing ties would fall whenever
+        # new, still weak ties form).
+        "relationships": row_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0))
+        / max(float(np.count_nonzero(topo.initial)), 1.0),
         "shared_purpose": row_mean(alignment(s, ics, n_ics)),
         "power_sharing": row_mean(s.perceived_sharing),
         "conflict_health": t.get("conflict_health", np.ones(R)),
@@ -109,7 +113,8 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
     n_cross = segment_sum((on & cross) * 1.0, tie, K)
     out = {
         "safety": orgs(s.safety),
-        "relationships": ties(np.sqrt(s.trust * s.familiarity)),
+        "relationships": segment_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0), tie, K)
+        / np.maximum(np.bincount(tie[topo.initial], minlength=K), 1),
         "shared_purpose": orgs(alignment(s, topo.org_ics, K)),
         "power_sharing": orgs(s.perceived_sharing),
         "conflict_health": tally("conflict_health") if "conflict_health" in t else np.ones((R, K)),

@@ -27,7 +27,7 @@ ORG_MEANS = (
     "transaction_cost",
     "collaborative_orientation",
 )
-TIE_MEANS = ("relationships", "mean_trust")
+TIE_MEANS = ("mean_trust",)
 #: Shares of people (senior leaders): means weighted by each ICS's leaders.
 PEOPLE_MEANS = ("unsafe_share", "power_not_shared_share")
 
@@ -60,6 +60,10 @@ def test_national_means_are_the_weighted_means_of_the_icss(seed):
         assert per[k][0] @ n_org / n_org.sum() == pytest.approx(nat[k][0], abs=1e-12), k
     for k in TIE_MEANS:
         assert per[k][0] @ n_tie / n_tie.sum() == pytest.approx(nat[k][0], abs=1e-12), k
+    # relationships are per tie of the starting network: weighted by each ICS's first ties
+    n_first = np.bincount(engine.topo.tie_ics[engine.topo.initial], minlength=engine.topo.n_ics)
+    rel = per["relationships"][0] @ n_first / n_first.sum()
+    assert rel == pytest.approx(nat["relationships"][0], abs=1e-12)
     n_people = np.bincount(engine.topo.org_ics, weights=people(comp.kind))
     for k in PEOPLE_MEANS:
         assert per[k][0] @ n_people / n_people.sum() == pytest.approx(nat[k][0], abs=1e-12), k
