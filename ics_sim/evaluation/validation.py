@@ -124,11 +124,12 @@ PATTERNS = (
             ],
         ),
         caveat=(
-            "Not shown since the revision of issue 13: at a breakfast each attendee now talks "
-            "with a few others (`conversations`), not with everyone, so the peripheral arm's "
-            "extra contact is far smaller than before, and the comparison is not dose-matched "
-            "(the powerful arm is 4 organisations, the peripheral 38). The pattern is to be "
-            "re-stated dose-matched, with an effect-size criterion (issue 14)."
+            "A weak pattern in the revised model: at a breakfast each attendee talks with a "
+            "few others (`conversations`), not with everyone, so the peripheral arm's extra "
+            "contact is far smaller than before, and the comparison is not dose-matched (the "
+            "powerful arm is 4 organisations, the peripheral 38). It was not shown while "
+            "relationships were a mean over existing ties. To be re-stated dose-matched, with "
+            "an effect-size criterion (issue 14)."
         ),
     ),
     Pattern(
