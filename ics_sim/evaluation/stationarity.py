@@ -100,10 +100,17 @@ def run_systems(
     return out
 
 
+def ends(x: np.ndarray, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """Per replicate: the mean of the first and of the last ``window`` weeks (x: (W, R)); the
+    window shrinks to half the run if the run is shorter."""
+    w = max(1, min(window, x.shape[0] // 2))
+    return x[:w].mean(axis=0), x[-w:].mean(axis=0)
+
+
 def drift(x: np.ndarray, window: int = WINDOW) -> np.ndarray:
     """Per replicate: mean of the last ``window`` weeks minus mean of the first (x: (W, R))."""
-    w = max(1, min(window, x.shape[0] // 2))
-    return x[-w:].mean(axis=0) - x[:w].mean(axis=0)
+    start, end = ends(x, window)
+    return end - start
 
 
 #: Outcomes that count things (decisions, weeks, pairs): their tolerance is relative.
@@ -127,18 +134,16 @@ def drift_table(runs: list[SystemRun], window: int = WINDOW) -> pd.DataFrame:
     rows = []
     for run in runs:
         for k in OUTCOMES:
-            x = run.outcomes[k]
-            w = max(1, min(window, x.shape[0] // 2))
-            start = float(np.median(x[:w].mean(axis=0)))
-            per = drift(x, window)
-            d = float(np.median(per))
+            first, last = ends(run.outcomes[k], window)
+            per = last - first
+            start, d = float(np.median(first)), float(np.median(per))
             tol = _tolerance(k, start)
             rows.append(
                 {
                     "system": run.code,
                     "outcome": k,
                     "start": start,
-                    "end": float(np.median(x[-w:].mean(axis=0))),
+                    "end": float(np.median(last)),
                     "drift": d,
                     "tolerance": tol,
                     "within": abs(d) <= tol,
