@@ -16,6 +16,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 RUN_STAMP := $(VENV)/.installed-run
 ARGS   ?=
+# pytest workers (pytest-xdist): one per core; TEST_JOBS=0 runs the tests in this process.
+TEST_JOBS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run dashboard test lint format clean
@@ -60,7 +62,7 @@ dashboard: $(RUN_STAMP)
 # addopts may set.
 STAGES := ruff pytest validate docs
 stage_ruff     = $(BIN)/ruff check . && $(BIN)/ruff format --check ics_sim tests benchmarks
-stage_pytest   = $(BIN)/python -m pytest -q -m "slow or not slow"
+stage_pytest   = $(BIN)/python -m pytest -q -n $(TEST_JOBS) -m "slow or not slow"
 stage_validate = $(BIN)/ics-sim validate --quick --no-progress --out $(VENV)/validation-quick
 stage_docs     = NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d $(VENV)/site
 
