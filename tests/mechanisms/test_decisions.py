@@ -75,8 +75,9 @@ def test_votes_fail_at_the_defaults_and_compromise_shares_the_costs():
 # fit 1 for it, 1 - (0.1 + 0 + 0.1)/3 = 0.933333 for 1, 1 - 0.4 = 0.6 for 2.
 
 
-def _decide(rule=0.5, u_voice=0.5, leader_present=(True, True, False)):
-    eng = tiny_engine(rule=rule)
+def _decide(rule=0.5, u_voice=0.5, leader_present=(True, True, False), u_forum=(0.5,) * 4, **p):
+    matrix, age = p.pop("matrix", False), p.pop("age", None)
+    eng = tiny_engine(rule=rule, params=p)
     s, lv = eng.state, eng.levers
     lv.reset()
     s.meets = np.ones((1, 1), dtype=bool)
@@ -100,12 +101,21 @@ def _decide(rule=0.5, u_voice=0.5, leader_present=(True, True, False)):
             [0.9, 0.9, 0.9],  # u_deleg > 0.3: no deputy has authority
             [u_voice] * 3,  # dissent is voiced when u_voice < safety 0.6
             [0.5],  # u_value: value 0.5 + 0.5 * 0.5 = 0.75
-            [0.5],  # u_defer
-            [0.5],  # u_hand
-            [0.5],  # u_reopen
+            [u_forum[1]],  # u_defer
+            [u_forum[2]],  # u_hand
+            [u_forum[3]],  # u_reopen
             [0.5, 0.5, 0.5],  # u_stake: loss 0.3 * 0.5 = 0.15 for 1 and 2
         ]
     )
+    if matrix:
+        lv.decision_matrix[0] = 1.0
+    if age is not None:  # the same proposal, live since ``age`` weeks (one more this week)
+        s.prop_value[:] = 0.75
+        s.prop_age[:] = age
+        s.prop_chair[:] = 0
+        s.prop_pos[:] = 0.5
+        s.affected[:] = True
+        s.prop_loss = np.array([[0.0, 0.15, 0.15]])
     m.step(s, lv, 0)
     return s
 
@@ -157,3 +167,37 @@ def test_unvoiced_dissent_passes_and_starts_a_latent_conflict_by_hand():
     # a latent conflict (1) between 2 and the proposer, both directions (ties 4 and 1)
     assert s.conflict.tolist() == [[0, 1, 0, 0, 1, 0]]
     np.testing.assert_allclose(s.good[0], [0.5, 0, 0.5, 0, 0, 0], rtol=1e-12)  # 1 agreed
+
+
+def test_deferral_for_a_deputy_without_authority_by_hand():
+    # the majority case, but u_defer 0.2 < 1 affected member without authority / 3 affected:
+    # deferred, so neither decided nor compromised; the proposal stays live as tabled
+    s = _decide(u_forum=(0.5, 0.2, 0.5, 0.5))
+    assert s.tally["decisions_made"].tolist() == [0.0]
+    np.testing.assert_allclose(s.prop_value[0], [0.75], rtol=1e-12)
+    np.testing.assert_allclose(s.prop_pos[0, 0], [0.5, 0.5, 0.5], rtol=1e-12)
+    assert not s.good.any() and not s.bad.any()
+
+
+def test_re_opening_unless_a_decision_matrix_is_agreed_by_hand():
+    # passed, but u_reopen 0.1 < 0.5 x 1/3 absent: re-opened, not final, stays live
+    s = _decide(u_forum=(0.5, 0.5, 0.5, 0.1))
+    assert s.tally["decisions_made"].tolist() == [0.0]
+    np.testing.assert_allclose(s.prop_value[0], [0.75], rtol=1e-12)
+    # with a decision matrix the affected member 2 is at the table (its deputy, still without
+    # authority) and nothing re-opens: final
+    s = _decide(u_forum=(0.5, 0.5, 0.5, 0.1), matrix=True)
+    assert s.tally["decisions_made"].tolist() == [1.0]
+
+
+def test_a_strong_hand_overrules_after_patience_by_hand():
+    # the failed consensus on a proposal live for 25 + 1 = 26 weeks = patience, and u_hand
+    # 0.2 < strong_hand 0.3: decided anyway,
+    # final (everyone had authority, nothing to re-open); 2 was overruled: a breach of 0.5 on
+    # its trust in the proposer (tie 4), and 1's agreement is a good experience both ways
+    s = _decide(rule=1.0, leader_present=(True, True, True), u_forum=(0.5, 0.5, 0.2, 0.5), age=25.0)
+    assert s.tally["decisions_made"].tolist() == [1.0]
+    np.testing.assert_allclose(s.bad[0], [0, 0, 0, 0, 0.5, 0], rtol=1e-12)
+    np.testing.assert_allclose(s.good[0], [0.5, 0, 0.5, 0, 0, 0], rtol=1e-12)
+    # latency: 0.9 * 0 + 0.1 * 26 weeks = 2.6
+    np.testing.assert_allclose(s.tally["decision_latency"], [2.6], rtol=1e-12)
