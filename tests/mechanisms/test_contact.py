@@ -75,7 +75,7 @@ def test_meetings_informal_contact_familiarity_and_evidence_by_hand():
     )
 
 
-def test_a_forum_off_its_schedule_does_not_meet():
+def test_a_forum_off_its_schedule_does_not_meet_by_hand():
     s = _contact_step(period=2, week=1)  # meets when week % 2 == 0
     assert s.meets.tolist() == [[False]] and not s.present.any()
     # only the informal contact of pair (0, 1) is left

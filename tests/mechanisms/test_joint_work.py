@@ -138,7 +138,7 @@ def test_a_project_its_help_its_value_and_its_experiences_by_hand():
     np.testing.assert_allclose(s.tally["joint_value"], [0.5 * 2 * VALUE / 2], rtol=1e-12)
 
 
-def test_no_success_above_the_value_and_no_breach_when_both_help():
+def test_no_success_above_the_value_and_no_breach_when_both_help_by_hand():
     eng, s, m = _joint_engine(help_draws=(0.5, 0.5), v=0.4)
     m.step(s, eng.levers, 0)
     # both help: value is 0.6 * q * 1 * 0.8 * (1 - 0.4/3) = 2 VALUE = 0.413 > 0.4: a success

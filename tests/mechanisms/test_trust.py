@@ -100,7 +100,7 @@ def test_gains_losses_personal_part_and_brokerage_by_hand():
     np.testing.assert_allclose(s.brokered[0], [t0, 0.35, 0.3675, 0.1029, 0.5, 0.5], rtol=1e-12)
 
 
-def test_no_brokerage_through_a_tie_that_does_not_exist():
+def test_no_brokerage_through_a_tie_that_does_not_exist_by_hand():
     eng, s = _trust_engine()
     s.active[0, [0, 2]] = False  # 0 and 1 are not tied: 1's only partner is 2 itself
     mechanism(eng, "trust").step(s, eng.levers, 0)
