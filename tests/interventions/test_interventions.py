@@ -23,7 +23,7 @@ T95 = 1.7959  # one-sided 95% quantile of t with 11 degrees of freedom
 #: baseline level where that is smaller. Comment: the paired mean difference observed with
 #: these seeds, its two-sided 95% interval, the sd of the difference, and the power: the chance
 #: that the test passes with 12 pairs if the true effect is the observed mean and its sd is
-#: as observed (noncentral t). Measured with /tmp/units/claims.py 12 104 52 (see the report).
+#: as observed (noncentral t). Measured by the runs of claim_runs below (the same seeds).
 CLAIMS = [
     ("big_breakfast", "relationships", 0.005),  # +0.1275 [+0.1225, +0.1325] sd 0.0079 p 1.00
     ("big_breakfast", "cross_sector_trust", 0.005),  # +0.0080 [+0.0058, +0.0102] .0035 p 0.87
