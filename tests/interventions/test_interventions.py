@@ -11,25 +11,109 @@ from ics_sim.errors import ICSSimError
 from ics_sim.interventions import REGISTRY, create
 from ics_sim.interventions.base import Targets
 
-from ..helpers import late_mean
-
-SEEDS = [11, 22, 33, 44]
-WEEKS = 156
 NAMES = sorted(REGISTRY)
+
+# Claim tests: paired seeds (common random numbers), each arm's mean over its last year.
+CLAIM_SEEDS = list(range(101, 113))  # 12 pairs
+CLAIM_WEEKS, CLAIM_LATE = 104, 52
+T95 = 1.7959  # one-sided 95% quantile of t with 11 degrees of freedom
+
+#: (intervention, outcome, smallest effect that counts). The smallest effect is 0.005 on a
+#: 0-1 scale (half a percentage point) or 0.5 for counts and weeks, or a tenth of the
+#: baseline level where that is smaller. Comment: the paired mean difference observed with
+#: these seeds, its two-sided 95% interval, the sd of the difference, and the power: the chance
+#: that the test passes with 12 pairs if the true effect is the observed mean and its sd is
+#: as observed (noncentral t). Measured by the runs of claim_runs below (the same seeds).
+CLAIMS = [
+    ("big_breakfast", "relationships", 0.005),  # +0.1275 [+0.1225, +0.1325] sd 0.0079 p 1.00
+    ("big_breakfast", "cross_sector_trust", 0.005),  # +0.0080 [+0.0058, +0.0102] .0035 p 0.87
+    ("big_breakfast", "safety", 0.005),  # +0.0712 [+0.0688, +0.0736] sd 0.0037 p 1.00
+    ("blame_culture", "safety", 0.005),  # -0.1084 [-0.1095, -0.1073] sd 0.0017 p 1.00
+    ("blame_culture", "unsafe_share", 0.005),  # +0.1915 [+0.1880, +0.1950] sd 0.0055 p 1.00
+    ("collaborate_selectively", "transaction_cost", 0.0004),  # -0.0018 [-0.0019, -0.0017] 1.00
+    ("collaborate_selectively", "system_time", 0.005),  # +0.0026 [+0.0024, +0.0028] p 0.00
+    ("conflict_coaching", "conflict_health", 0.005),  # +0.0279 [+0.0156, +0.0402] .0194 p 0.99
+    ("conflict_coaching", "conflicts_festering", 0.5),  # -2.26 [-3.21, -1.31] sd 1.50 p 0.99
+    ("decision_matrix", "shared_decisions", 0.005),  # +0.0186 [+0.0153, +0.0219] .0052 p 1.00
+    ("delegated_authority", "decision_latency", 0.356),  # -2.46 [-2.74, -2.19] sd 0.44 p 1.00
+    ("delegated_authority", "shared_decisions", 0.005),  # +0.1375 [+0.1315, +0.1435] p 1.00
+    ("financial_squeeze", "system_time", 0.005),  # -0.0491 [-0.0494, -0.0488] sd 0.0004 p 1.00
+    ("financial_squeeze", "collaboration_index", 0.005),  # -0.0245 [-0.0269, -0.0221] p 1.00
+    ("industrial_action", "shared_decisions", 0.005),  # -0.0607 [-0.0655, -0.0559] p 1.00
+    ("leadership_churn", "relationships", 0.005),  # -0.0699 [-0.0772, -0.0626] sd 0.0115 1.00
+    ("leadership_programme", "collaborative_orientation", 0.005),  # +0.0396 [+.0353, +.0439]
+    ("leadership_programme", "cross_sector_trust", 0.005),  # +0.0236 [+0.0220, +0.0252] 1.00
+    ("open_space", "relationships", 0.005),  # +0.1010 [+0.0943, +0.1077] sd 0.0106 p 1.00
+    ("open_space", "conflict_health", 0.005),  # +0.0455 [+0.0301, +0.0609] sd 0.0243 p 1.00
+    ("power_sharing", "power_sharing", 0.005),  # +0.2884 [+0.2709, +0.3059] sd 0.0276 p 1.00
+    ("power_sharing", "power_not_shared_share", 0.005),  # -0.3104 [-0.3269, -0.2939] p 1.00
+    ("provider_collaborative", "power_gini", 0.005),  # +0.0197 [+0.0173, +0.0221] p 1.00
+    ("provider_collaborative", "power_sharing", 0.005),  # -0.0072 [-0.0101, -0.0043] p 0.46
+    ("reward_collaboration", "collaborative_orientation", 0.005),  # +0.0710 [+.0674, +.0746]
+    ("reward_collaboration", "collaboration_index", 0.005),  # +0.0025 [-0.0004, +0.0054] 0.00
+    ("shared_purpose", "shared_purpose", 0.005),  # +0.0131 [+0.0125, +0.0137] sd 0.0009 1.00
+    ("succession_planning", "relationships", 0.005),  # +0.0651 [+0.0607, +0.0695] p 1.00
+    ("winter_pressure", "system_time", 0.005),  # -0.0065 [-0.0066, -0.0064] sd 0.0002 p 1.00
+    ("workforce_shortage", "system_time", 0.005),  # -0.0876 [-0.0880, -0.0872] p 1.00
+    ("workforce_shortage", "collaboration_index", 0.005),  # -0.0394 [-0.0433, -0.0355] 1.00
+]
+
+#: Claims the model does not show at the smallest effect that counts (findings, not bugs in
+#: a mechanism: the direction is right, the size is not there). Strict: if one starts to
+#: pass, the table and this list must be revisited.
+NOT_SHOWN = {
+    ("collaborate_selectively", "system_time"): "+0.0026: the time saved is about 1% of the "
+    "baseline 0.274, below half a point",
+    ("reward_collaboration", "collaboration_index"): "+0.0025, interval [-0.0004, +0.0054] "
+    "includes 0: rewarding collaboration moves orientation (+0.071) but hardly the index",
+    ("provider_collaborative", "power_sharing"): "-0.0072, one-sided 95% bound -0.0048 does "
+    "not clear 0.005 with 12 pairs (about 40 would be needed for power 0.9)",
+}
+
+
+def _late_by_replicate(df, measure: str) -> np.ndarray:
+    last = df["week"].max()
+    late = df[df["week"] > last - CLAIM_LATE]
+    return late.groupby("replicate")[measure].mean().to_numpy()
 
 
 @pytest.fixture(scope="module")
-def baseline():
-    return simulate(SEEDS, WEEKS)
+def claim_runs():
+    """Every arm in one fixture, so that the one warm-up of the baseline is shared by all."""
+    runs = {"": simulate(CLAIM_SEEDS, CLAIM_WEEKS)}
+    for name in NAMES:
+        runs[name] = simulate(CLAIM_SEEDS, CLAIM_WEEKS, interventions=[create(name, start=0)])
+    return runs
+
+
+def test_the_claims_table_is_every_claim():
+    listed = {(n, m) for n, m, _ in CLAIMS}
+    assert listed == {(n, m) for n in NAMES for m, _ in REGISTRY[n].claims}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
-def test_moves_the_measures_it_targets_as_the_documents_claim(name, baseline):
-    df = simulate(SEEDS, WEEKS, interventions=[create(name, start=0)])
-    for measure, sign in REGISTRY[name].claims:
-        before, after = late_mean(baseline, measure), late_mean(df, measure)
-        assert np.sign(after - before) == sign, (name, measure, before, after)
+@pytest.mark.parametrize(
+    "name, measure, smallest",
+    [
+        pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason=NOT_SHOWN[c[:2]]))
+        if c[:2] in NOT_SHOWN
+        else c
+        for c in CLAIMS
+    ],
+    ids=[f"{c[0]}-{c[1]}" for c in CLAIMS],
+)
+def test_moves_the_measures_it_targets_as_the_documents_claim(name, measure, smallest, claim_runs):
+    """The claimed direction with at least the smallest effect that counts: the one-sided 95%
+    lower bound of the paired difference (12 pairs, t with 11 degrees of freedom), signed by
+    the claim, exceeds ``smallest``. With the sds observed (column in CLAIMS) every shown claim
+    but big_breakfast's cross-sector trust (0.87) passes with power at least 0.98 at its
+    observed effect; against zero effect the power is above 0.99 for every shown claim."""
+    sign = dict(REGISTRY[name].claims)[measure]
+    d = sign * (
+        _late_by_replicate(claim_runs[name], measure) - _late_by_replicate(claim_runs[""], measure)
+    )
+    lower = d.mean() - T95 * d.std(ddof=1) / np.sqrt(len(d))
+    assert lower > smallest, (name, measure, d.mean(), lower)
 
 
 @pytest.mark.parametrize("name", NAMES)

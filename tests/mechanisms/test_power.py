@@ -10,6 +10,7 @@ from ics_sim.composition import from_counts
 from ics_sim.engine import Engine
 from ics_sim.mechanisms.power import Power
 
+from ..helpers import mechanism, tiny_engine
 from .declarations import check_declarations
 from .directions import check_direction, lever
 
@@ -132,3 +133,80 @@ def test_influence_fades_when_its_standing_falls():
         power.step(s, lv, week)
     assert float(s.influence[0, k]) < before
     assert (s.influence >= 0).all() and (s.influence <= 1).all()
+
+
+# By hand on a tiny system ------------------------------------------------------------------
+# Three organisations in one forum; ties 0:0->1 1:0->2 2:1->0 3:1->2 4:2->0 5:2->1.
+
+
+def _power_engine(**params):
+    base = {"power_rate": 0.0, "influence_rate": 0.0, "power_voice_exponent": 2.0}
+    eng = tiny_engine(params=base | params)
+    s = eng.state
+    eng.levers.reset()
+    s.base_power = np.array([[0.6, 0.3, 0.1]])
+    s.power = np.array([[0.6, 0.3, 0.1]])
+    s.influence = np.array([[0.5, 0.3, 0.1]])
+    s.base_resources = np.ones((1, 3))
+    s.resources = np.array([[1.0, 1.0, 0.5]])
+    s.tenure = np.array([[260.0, 130.0, 0.0]])
+    s.pressure = np.array([[0.5, 0.5, 1.0]])
+    s.orientation = np.array([[0.5, 0.5, 1.0]])
+    s.sharing_trait = np.full((1, 3), 0.4)
+    s.present = np.ones((1, 3), dtype=bool)
+    s.perceived_sharing = np.full((1, 3), 0.5)
+    return eng, s
+
+
+# security: (tenure/260 - 0.5) + (resources - 1) - (pressure - 0.5) + (orientation - 0.5)
+#         = 0.5, 0, -0.5 - 0.5 + 0.5 = -1; sharing = 0.4 + 0.3 security = 0.55, 0.4, 0.1
+# rho = (0.6 * 0.55 + 0.3 * 0.4 + 0.1 * 0.1) / 1 = 0.46; power^2 = 0.36, 0.09, 0.01, mean 0.46/3
+V = (1 - 0.46) * np.array([0.36, 0.09, 0.01]) / (0.46 / 3) + 0.46  # 1.727826, 0.776957, 0.495217
+
+
+def test_sharing_forum_level_and_voice_by_hand():
+    eng, s = _power_engine()
+    mechanism(eng, "power").step(s, eng.levers, 0)
+    np.testing.assert_allclose(s.sharing[0], [0.55, 0.4, 0.1], rtol=1e-12)
+    np.testing.assert_allclose(s.forum_sharing[0], [0.46], rtol=1e-12)
+    np.testing.assert_allclose(s.voice[0], V, rtol=1e-12)
+    np.testing.assert_allclose(V, [1.727826, 0.776957, 0.495217], atol=1e-6)
+    assert s.voice.mean() == pytest.approx(1.0, abs=1e-12)  # equal share is 1
+    # felt = (0.5 voice + 0.5 mean voice) / biggest voice; perceived moves 0.1 of the way
+    felt = (0.5 * V + 0.5) / V[0]
+    np.testing.assert_allclose(s.perceived_sharing[0], 0.5 + 0.1 * (felt - 0.5), rtol=1e-12)
+
+
+def test_equalisation_and_absence_by_hand():
+    eng, s = _power_engine()
+    eng.levers.power_equalisation[0] = 0.3  # rho = 0.46 + 0.3 = 0.76
+    s.present[0, 2] = False  # 2 saw nothing this week: its view is unchanged
+    mechanism(eng, "power").step(s, eng.levers, 0)
+    v = 0.24 * np.array([0.36, 0.09, 0.01]) / (0.46 / 3) + 0.76  # 1.323478, 0.900870, 0.775652
+    np.testing.assert_allclose(s.voice[0], v, rtol=1e-12)
+    felt = (0.5 * v[:2] + 0.5) / v[0]
+    np.testing.assert_allclose(
+        s.perceived_sharing[0], [*(0.5 + 0.1 * (felt - 0.5)), 0.5], rtol=1e-12
+    )
+
+
+def test_power_follows_its_sources_by_hand():
+    eng, s = _power_engine(power_rate=1.0)
+    s.resources = np.array([[1.0, 0.25, 1.0]])
+    eng.levers.power_factor[0] = [1.0, 1.0, 2.0]
+    mechanism(eng, "power").step(s, eng.levers, 0)
+    # (0.5 structural + 0.3 structural sqrt(resources) + 0.2 influence) / 1:
+    # 0.3 + 0.18 + 0.1 = 0.58; 0.15 + 0.3 * 0.3 * 0.5 + 0.06 = 0.255; 0.1 + 0.06 + 0.02 = 0.18
+    np.testing.assert_allclose(s.power[0], [0.58, 0.255, 0.18], rtol=1e-12)
+
+
+def test_influence_is_earned_from_trust_received_and_decisions_carried_by_hand():
+    eng, s = _power_engine(influence_rate=1.0)
+    s.trust = np.array([[0.5, 0.5, 0.8, 0.5, 0.4, 0.5]])  # received: 0.6, 0.5, 0.5
+    s.carried = np.array([[0.6, 0.5, 0.2]])
+    mechanism(eng, "power").step(s, eng.levers, 0)
+    # standing 0.5 received + 0.5 carried = 0.6, 0.5, 0.35 (mean 1.45/3);
+    # influence = base power x standing / mean = 0.744828, 0.310345, 0.072414
+    expected = np.array([0.6 * 0.6, 0.3 * 0.5, 0.1 * 0.35]) / (1.45 / 3)
+    np.testing.assert_allclose(s.influence[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(expected, [0.744828, 0.310345, 0.072414], atol=1e-6)

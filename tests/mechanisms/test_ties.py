@@ -15,7 +15,7 @@ from ics_sim.mechanisms.ties import Ties
 from ics_sim.model import resolve_composition
 from ics_sim.scenarios.schema import from_dict
 
-from ..helpers import all_but
+from ..helpers import FixedStreams, all_but, mechanism, tiny_engine
 from .declarations import check_declarations
 from .directions import check_direction
 
@@ -225,3 +225,63 @@ def test_ties_exist_in_both_directions_or_neither(seed, formation, intro, trust,
         a = eng.state.active
         assert np.array_equal(a, a[:, eng.topo.rev])
         assert 0.0 <= eng.outcomes()["tie_density"].min() <= 1.0
+
+
+# By hand on a tiny system ------------------------------------------------------------------
+# Ties 0:0->1 1:0->2 2:1->0 3:1->2 4:2->0 5:2->1; a pair's forming and fading draws are those of
+# its lower-index direction (ties 0, 1, 3).
+
+
+def _ties_engine(**params):
+    eng = tiny_engine(params=params)
+    s = eng.state
+    s.contact = np.zeros((1, 6))
+    s.encounter = np.zeros((1, 6))
+    s.joint = np.zeros((1, 6), dtype=bool)
+    s.conflict = np.zeros((1, 6), dtype=np.int8)
+    s.familiarity = np.full((1, 6), 0.5)
+    s.trust = np.full((1, 6), 0.4)
+    return eng, s
+
+
+def _step(eng, s, u_form, u_fade):
+    m = mechanism(eng, "ties")
+    m.rng = FixedStreams(queue=[u_form, u_fade, [0.5] * 6, [0.5] * 3])
+    m.step(s, eng.levers, 0)
+
+
+@pytest.mark.parametrize("u, forms", [(0.09, True), (0.1, False)])
+def test_a_tie_forms_from_an_encounter_with_its_chance_by_hand(u, forms):
+    eng, s = _ties_engine(tie_formation=0.5, introduction_rate=0.0)
+    s.active = np.array([[True, True, True, False, True, False]])  # no tie 1-2
+    s.contact[0, [0, 1, 2, 4]] = 0.1  # existing ties are used (none fades)
+    s.encounter[0, 3] = 0.4  # one direction only: the pair's encounter is 0.2
+    # P(form) = 1 - exp(-0.5 * 0.2) = 0.0952: the pair's draw (tie 3) 0.09 forms, 0.1 does not
+    _step(eng, s, [0.5, 0.5, 0.5, u, 0.5, 0.5], [0.5] * 6)
+    assert s.active.tolist() == [[True, True, True, forms, True, forms]]
+
+
+def test_only_an_unused_tie_both_sides_barely_know_fades_by_hand():
+    eng, s = _ties_engine(tie_fade_rate=0.02, tie_fade_familiarity=0.05, introduction_rate=0.0)
+    s.active[:] = True
+    s.familiarity[0] = [0.04, 0.01, 0.04, 0.01, 0.01, 0.3]  # pair 1-2: 2 knows 1 well
+    s.joint[0, [1, 4]] = True  # pair 0-2 works together (joint work is symmetric)
+    # draws 0.01 < 0.02 for every pair: only pair 0-1 (weak, unused) fades
+    _step(eng, s, [0.5] * 6, [0.01] * 6)
+    assert s.active.tolist() == [[False, True, False, True, True, True]]
+    eng, s = _ties_engine(tie_fade_rate=0.02, tie_fade_familiarity=0.05, introduction_rate=0.0)
+    s.active[:] = True
+    s.familiarity[:] = 0.01
+    _step(eng, s, [0.5] * 6, [0.02] * 6)  # a draw of 0.02 is not below the rate 0.02
+    assert s.active.all()
+
+
+@pytest.mark.parametrize("trust_1_to_0, introduced", [(0.5, True), (0.49, False)])
+def test_a_broker_with_two_strong_ties_introduces_them_by_hand(trust_1_to_0, introduced):
+    eng, s = _ties_engine(introduction_rate=1.0, introduction_trust=0.5)
+    s.active = np.array([[True, True, True, False, True, False]])
+    s.contact[0, [0, 1, 2, 4]] = 0.1
+    s.trust[0, [0, 1, 4]] = 0.6
+    s.trust[0, 2] = trust_1_to_0  # strong needs trust >= 0.5 both ways
+    _step(eng, s, [0.5] * 6, [0.5] * 6)
+    assert s.active.tolist() == [[True, True, True, introduced, True, introduced]]

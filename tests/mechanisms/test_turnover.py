@@ -13,6 +13,7 @@ from ics_sim.engine import Engine
 from ics_sim.interventions import create
 from ics_sim.mechanisms.turnover import Turnover
 
+from ..helpers import FixedStreams, mechanism, tiny_engine
 from .declarations import check_declarations
 from .directions import check_direction, lever
 
@@ -129,3 +130,40 @@ def test_churn_does_not_raise_mean_trust_over_paired_replicates():
 
     assert upper("relationships") < 0
     assert float((churn["mean_trust"] - base["mean_trust"]).mean()) < 0
+
+
+# By hand on a tiny system ------------------------------------------------------------------
+# Three organisations (ICB, acute, local authority); ties 0:0->1 1:0->2 2:1->0 3:1->2 4:2->0
+# 5:2->1.
+
+
+def test_hazard_successor_and_handover_by_hand():
+    eng = tiny_engine(
+        params={"turnover_hazard": 0.01, "pressure_hazard": 1.0, "successor_noise": 0.1}
+    )
+    s, lv = eng.state, eng.levers
+    lv.reset()
+    s.pressure = np.array([[0.5, 0.0, 1.0]])
+    s.tenure = np.array([[10.0, 20.0, 30.0]])
+    s.orientation = np.array([[0.3, 0.3, 0.3]])
+    s.familiarity = np.full((1, 6), 0.4)
+    s.trust = np.full((1, 6), 0.6)
+    s.trust_personal = np.full((1, 6), 0.2)
+    lv.hazard_factor[0] = [1.0, 1.0, 3.0]
+    lv.succession[0] = [0.4, 0.0, 0.0]
+    m = mechanism(eng, "turnover")
+    m.rng = FixedStreams(normal=1.0, queue=[[0.014, 0.5, 0.05]])
+    m.step(s, lv, 0)
+    # hazard 0.01 (1 + pressure) x factor = 0.015, 0.01, 0.06; draws 0.014, 0.5, 0.05:
+    # the leaders of 0 and 2 leave
+    np.testing.assert_allclose(s.hazard[0], [0.015, 0.01, 0.06], rtol=1e-12)
+    assert s.tenure.tolist() == [[0.0, 21.0, 0.0]]
+    assert s.leader_changes[0].tolist() == [1.0, 0.0, 1.0]
+    # successors: the kind's orientation (ICB 0.65, local authority 0.6) x (1 + 0.1 * 1)
+    np.testing.assert_allclose(s.orientation[0], [0.715, 0.3, 0.66], rtol=1e-12)
+    # handed on: 0.1 + 0.4 = 0.5 by org 0, 0.1 by org 2; tie 0-2 keeps 0.5 * 0.1 = 0.05
+    keep = np.array([0.5, 0.05, 0.5, 0.1, 0.05, 0.1])
+    np.testing.assert_allclose(s.familiarity[0], 0.4 * keep, rtol=1e-12)
+    # trust 0.6 - (1 - keep) * 0.2: 0.5, 0.41, 0.5, 0.42, 0.41, 0.42
+    np.testing.assert_allclose(s.trust[0], [0.5, 0.41, 0.5, 0.42, 0.41, 0.42], rtol=1e-12)
+    np.testing.assert_allclose(s.trust_personal[0], 0.2 * keep, rtol=1e-12)
