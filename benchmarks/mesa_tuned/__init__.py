@@ -16,8 +16,10 @@ would write it to run fast, with its own topology, initial state and random stre
 - Outcomes (the package's names, :data:`ics_sim.outcomes.OUTCOMES`) are computed once a week
   and collected by a ``mesa.DataCollector``.
 
-It implements ``ics_sim/mechanisms/`` at any parameter values with every mechanism on and no
-interventions (levers neutral), like the transliteration, but with its own draws
+It implements ``ics_sim/mechanisms/`` with every mechanism on and no interventions (levers
+neutral), like the transliteration; it reads every parameter (checked against the package at
+the defaults only), and its rules are synchronous where the package's are (two-phase ``do``
+for aims and imitation; the order of ``do`` changes nothing else). It has its own draws
 (``model.random``; ``model.rng`` for the initial state): it agrees with the package in
 distribution, not draw for draw (``tests/test_mesa_tuned.py``). Mesa API used: ``Model(rng=)``,
 ``model.agents``, ``AgentSet.do``, ``model.random``, ``model.rng``, ``DataCollector`` (shared by

@@ -77,9 +77,9 @@ class Organisation(mesa.Agent):
 
     model: TunedModel
 
-    def __init__(self, model: TunedModel, index: int, kind: int, sector: int):
+    def __init__(self, model: TunedModel, index: int, kind: int, sector: int, ics: int):
         super().__init__(model)
-        self.index, self.kind, self.sector = index, kind, sector
+        self.index, self.kind, self.sector, self.ics = index, kind, sector, ics
         self.out_ties: list[Tie] = []  # every candidate tie it holds (static)
         self.in_ties: list[Tie] = []  # every candidate tie held about it (static)
         self.active_out: list[Tie] = []  # its existing ties (changes when ties form or fade)

@@ -48,7 +48,7 @@ class TunedModel(mesa.Model):
         self.p = SimpleNamespace(**dict(resolve(all_params(), params or {})))
         ics = [int(x) for x in comp.ics]
         for i, kind in enumerate(comp.kind):
-            Organisation(self, i, int(kind), int(SECTOR[int(kind)])).ics = ics[i]
+            Organisation(self, i, int(kind), int(SECTOR[int(kind)]), ics[i])
         self.orgs: list[Organisation] = list(self.agents)
         self.by_ics = [[o for o in self.orgs if o.ics == c] for c in sorted(set(ics))]
         self.ics_standing = {c: 0.0 for c in set(ics)}
