@@ -4,9 +4,12 @@ Every comparison is timed in the same process, one after the other, with an unti
 run first, several repeats and the median (the machine is shared and noisy: ratios from one
 run mean more than absolute times). Sections:
 
-1. ics-sim against the idiomatic Mesa + networkx reference (:mod:`benchmarks.reference`) for
-   synthetic systems of 30, 200 and 2,000 organisations (:func:`ics_sim.synthetic.system`),
-   seconds per run of 520 weeks (building the model included, no warm-up) and the ratio.
+1. ics-sim against two Mesa implementations of the same rules, for synthetic systems of 30,
+   200 and 2,000 organisations (:func:`ics_sim.synthetic.system`), seconds per run of 520
+   weeks (building the model included, no warm-up) and the ratios: the tuned, idiomatic Mesa
+   model (:mod:`benchmarks.mesa_tuned`, the honest speed reference) and the draw-for-draw
+   transliteration with networkx edge attributes (:mod:`benchmarks.reference`, the
+   equivalence oracle, untuned).
 2. How cost grows: ics-sim's time per week against the number of directed ties, 1e3 to 1e6,
    with the slope of a least-squares line on log-log axes.
 3. Peak resident memory per size, each run in a fresh process (:mod:`benchmarks.memory`).
@@ -68,60 +71,95 @@ def machine() -> dict[str, Any]:
     }
 
 
-# -- 1. against the reference --------------------------------------------------------------
-def versus_reference(
-    sizes: list[int], weeks: int, repeats: int, budget: float, log: Callable[[str], None]
-) -> list[dict[str, Any]]:
-    """Seconds per run of ``weeks`` weeks, ics-sim and the reference, and their ratio.
+# -- 1. against the references ------------------------------------------------------------
+def _run_time(make: Callable[[], Any], weeks: int, sample: int) -> float:
+    """Seconds to build a model and run ``weeks`` weeks, timing ``sample`` weeks of them and
+    scaling (cost per week is steady; building is timed in full)."""
+    t0 = time.perf_counter()
+    model = make()
+    t_setup = time.perf_counter() - t0
+    t_weeks = _timed(lambda: model.run(sample))
+    return t_setup + t_weeks / sample * weeks
 
-    A reference run expected to take more than ``budget`` seconds is timed over fewer weeks
-    and scaled to ``weeks`` (its cost per week is steady); the row says so.
+
+def _weeks_to_time(make: Callable[[], Any], weeks: int, budget: float) -> int:
+    """All ``weeks`` if a run fits in ``budget`` seconds, else fewer (a third of the budget's
+    worth, at least 3), from a probe of 3 weeks (which also warms the model's code up)."""
+    model = make()
+    per_week = _timed(lambda: model.run(3)) / 3
+    if per_week * weeks <= budget:
+        return weeks
+    return min(weeks, max(3, int(budget / 3 / max(per_week, 1e-9))))
+
+
+def versus_reference(
+    sizes: list[int],
+    weeks: int,
+    repeats: int,
+    budget: float,
+    log: Callable[[str], None],
+    tuned_budget: float | None = None,
+) -> list[dict[str, Any]]:
+    """Seconds per run of ``weeks`` weeks: ics-sim, the tuned Mesa model
+    (:mod:`benchmarks.mesa_tuned`) and the transliteration (:mod:`benchmarks.reference`).
+
+    Each repeat times the three back to back (ics-sim, tuned, transliteration), so besides the
+    ratio of median times the row has the median of the per-repeat ratios (``*_paired``), which
+    a load change on the shared machine moves less. A model whose run is expected to take more
+    than its budget (``budget``; ``tuned_budget`` for the tuned model, default ``budget``) is
+    timed over fewer weeks and scaled to ``weeks``; the row says so.
     """
+    from .mesa_tuned import TunedModel
     from .reference import ReferenceModel
 
+    tuned_budget = budget if tuned_budget is None else tuned_budget
     rows = []
     for n in sizes:
         comp = system(n)
         edges = build_topology(comp).e
 
-        def ours(w: int = weeks, comp=comp) -> None:
-            Engine(comp, [1], NO_WARMUP).run(w)
+        def ours(comp=comp) -> None:
+            Engine(comp, [1], NO_WARMUP).run(weeks)
 
-        def theirs(w: int = weeks, comp=comp) -> None:
-            ReferenceModel(comp, seed=1, params=NO_WARMUP).run(w)
+        def make_tuned(comp=comp) -> TunedModel:
+            return TunedModel(comp, seed=1, params=NO_WARMUP)
 
-        ours(2)  # warm-up: imports, caches
-        t_ours = statistics.median(_timed(ours) for _ in range(repeats))
-        probe_weeks = 3
-        t_probe = _timed(lambda: theirs(3))  # also the reference's warm-up
-        sampled = t_probe / probe_weeks * weeks > budget
-        if sampled:
-            sample = max(probe_weeks, int(budget / 3 / max(t_probe / probe_weeks, 1e-9)))
-            sample = min(sample, weeks)
-            times = []
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                model = ReferenceModel(comp, seed=1, params=NO_WARMUP)
-                t_setup = time.perf_counter() - t0
-                t_weeks = _timed(lambda model=model, sample=sample: model.run(sample))
-                times.append(t_setup + t_weeks / sample * weeks)
-            t_ref = statistics.median(times)
-        else:
-            sample = weeks
-            t_ref = statistics.median(_timed(theirs) for _ in range(repeats))
+        def make_ref(comp=comp) -> ReferenceModel:
+            return ReferenceModel(comp, seed=1, params=NO_WARMUP)
+
+        Engine(comp, [1], NO_WARMUP).run(2)  # warm-up: imports, caches
+        tuned_weeks = _weeks_to_time(make_tuned, weeks, tuned_budget)
+        ref_weeks = _weeks_to_time(make_ref, weeks, budget)
+        t_o, t_t, t_r = [], [], []
+        for _ in range(repeats):
+            t_o.append(_timed(ours))
+            t_t.append(_run_time(make_tuned, weeks, tuned_weeks))
+            t_r.append(_run_time(make_ref, weeks, ref_weeks))
+        t_ours, t_tuned, t_ref = (statistics.median(x) for x in (t_o, t_t, t_r))
         row = {
             "organisations": n,
             "ties": edges,
             "weeks": weeks,
-            "reference_s": t_ref,
             "ics_sim_s": t_ours,
+            "tuned_s": t_tuned,
+            "tuned_weeks_timed": tuned_weeks,
+            "ratio_tuned": t_tuned / t_ours,
+            "ratio_tuned_paired": statistics.median(b / a for a, b in zip(t_o, t_t, strict=True)),
+            "reference_s": t_ref,
+            "reference_weeks_timed": ref_weeks,
             "ratio": t_ref / t_ours,
-            "reference_weeks_timed": sample,
+            "ratio_paired": statistics.median(c / a for a, c in zip(t_o, t_r, strict=True)),
         }
+
+        def timed_over(w: int) -> str:
+            return "" if w == weeks else f" (from {w} weeks)"
+
         log(
-            f"  {n:>6} organisations, {edges:>7} ties: reference {t_ref:8.2f} s"
-            f"{' (from ' + str(sample) + ' weeks)' if sampled else ''}, "
-            f"ics-sim {t_ours:7.3f} s, {t_ref / t_ours:6.0f}x"
+            f"  {n:>6} organisations, {edges:>7} ties: ics-sim {t_ours:7.3f} s; "
+            f"tuned Mesa {t_tuned:8.2f} s{timed_over(tuned_weeks)}, {row['ratio_tuned']:5.1f}x "
+            f"(back to back {row['ratio_tuned_paired']:.1f}x); transliteration {t_ref:8.2f} s"
+            f"{timed_over(ref_weeks)}, {row['ratio']:5.0f}x (back to back "
+            f"{row['ratio_paired']:.0f}x)"
         )
         rows.append(row)
     return rows
@@ -232,22 +270,39 @@ def markdown(res: dict[str, Any]) -> str:
     ]
     if res.get("reference"):
         lines += [
-            "| organisations | directed ties | Mesa + networkx reference (s/run) | ics-sim "
-            "(s/run) | ics-sim faster by |",
-            "|---:|---:|---:|---:|---:|",
+            "| organisations | directed ties | ics-sim (s/run) | tuned Mesa (s/run) | ics-sim "
+            "faster than tuned Mesa | back to back | Mesa + networkx transliteration (s/run) "
+            "| ics-sim faster than the transliteration | back to back |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in res["reference"]:
-            note = "" if r["reference_weeks_timed"] == r["weeks"] else " *"
+            star_t = "" if r["tuned_weeks_timed"] == r["weeks"] else " *"
+            star_r = "" if r["reference_weeks_timed"] == r["weeks"] else " *"
             lines.append(
-                f"| {r['organisations']:,} | {r['ties']:,} | {r['reference_s']:.2f}{note} | "
-                f"{r['ics_sim_s']:.3f} | {r['ratio']:.0f}x |"
+                f"| {r['organisations']:,} | {r['ties']:,} | {r['ics_sim_s']:.3f} | "
+                f"{r['tuned_s']:.2f}{star_t} | {r['ratio_tuned']:.1f}x | "
+                f"{r['ratio_tuned_paired']:.1f}x | {r['reference_s']:.2f}{star_r} | "
+                f"{r['ratio']:.0f}x | {r['ratio_paired']:.0f}x |"
             )
         weeks = res["reference"][0]["weeks"]
         lines.append("")
-        lines.append(f"Runs of {weeks} weeks, building the model included.")
-        if any(r["reference_weeks_timed"] != r["weeks"] for r in res["reference"]):
+        lines.append(
+            f"Runs of {weeks} weeks, building the model included; 'back to back' is the median "
+            "of the ratios of runs timed one after the other."
+        )
+        sampled = [
+            f"{r['organisations']:,} organisations: {name} timed over {r[key]} weeks"
+            for r in res["reference"]
+            for name, key in (
+                ("tuned", "tuned_weeks_timed"),
+                ("transliteration", "reference_weeks_timed"),
+            )
+            if r[key] != r["weeks"]
+        ]
+        if sampled:
             lines.append(
-                "\\* timed over fewer weeks and scaled to the full run (cost per week is steady)."
+                "\\* extrapolated: timed over fewer weeks and scaled to the full run (cost per "
+                "week is steady; building timed in full): " + "; ".join(sampled) + "."
             )
         lines.append("")
     if res.get("scaling"):
@@ -288,8 +343,8 @@ def markdown(res: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark ics-sim against an idiomatic Mesa + networkx reference "
-        "implementation of the same rules, and measure how its cost grows.",
+        description="Benchmark ics-sim against a tuned Mesa implementation of the same rules "
+        "(and the untuned Mesa + networkx transliteration), and measure how its cost grows.",
     )
     ap.add_argument("--quick", action="store_true", help="small sizes, a minute (a smoke test)")
     ap.add_argument("--weeks", type=int, default=None, help="weeks per run (default 520)")
@@ -298,8 +353,14 @@ def main(argv: list[str] | None = None) -> int:
         "--budget",
         type=float,
         default=120.0,
-        help="longest a single reference run may take before it is timed over fewer weeks "
-        "and scaled (seconds, default 120)",
+        help="longest a single transliteration run may take before it is timed over fewer "
+        "weeks and scaled (seconds, default 120)",
+    )
+    ap.add_argument(
+        "--tuned-budget",
+        type=float,
+        default=None,
+        help="the same for the tuned Mesa model (seconds, default: --budget)",
     )
     ap.add_argument(
         "--only",
@@ -324,9 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {"machine": machine()}
     log(f"ics-sim benchmarks, {res['machine']['date']}, {res['machine']['cpu']}")
     if "reference" in only:
-        log(f"1. ics-sim against the Mesa + networkx reference, {weeks} weeks per run")
+        log(f"1. ics-sim against the tuned Mesa model and the transliteration, {weeks} weeks")
         sizes = [30, 200] if quick else [30, 200, 2000]
-        res["reference"] = versus_reference(sizes, weeks, repeats, args.budget, log)
+        res["reference"] = versus_reference(
+            sizes, weeks, repeats, args.budget, log, tuned_budget=args.tuned_budget
+        )
     if "scaling" in only:
         log("2. Time per week against directed ties")
         sizes = [52, 160, 520] if quick else [52, 160, 520, 1600, 5200, 16000, 52000]

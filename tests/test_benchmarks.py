@@ -30,6 +30,11 @@ def test_python_m_benchmarks_quick_prints_every_table(tmp_path):
     for r in res["reference"]:
         assert r["ratio"] == pytest.approx(r["reference_s"] / r["ics_sim_s"])
         assert r["ratio"] > 1.0  # the vectorised engine is faster even on a quick run
+        assert r["ratio_tuned"] == pytest.approx(r["tuned_s"] / r["ics_sim_s"])
+        assert r["ratio_tuned_paired"] > 0 and r["ratio_paired"] > 0
+        assert 3 <= r["tuned_weeks_timed"] <= r["weeks"] == 20
+        # the tuned Mesa model is faster than the untuned transliteration
+        assert r["tuned_s"] < r["reference_s"]
     rows = res["scaling"]["rows"]
     assert [r["ties"] for r in rows] == sorted(r["ties"] for r in rows)
     assert 0.0 < res["scaling"]["slope"] < 2.0
@@ -37,7 +42,8 @@ def test_python_m_benchmarks_quick_prints_every_table(tmp_path):
     assert all(r["peak_mb"] >= r["baseline_mb"] > 0 for r in res["memory"])
     assert res["batched"][0]["speed_up"] == 1.0
     text = md.read_text()
-    for heading in ("ics-sim faster by", "ns per tie-week", "peak resident memory", "speed-up"):
+    headings = ("faster than tuned Mesa", "faster than the transliteration", "back to back")
+    for heading in (*headings, "ns per tie-week", "peak resident memory", "speed-up"):
         assert heading in text
     assert "Log-log slope" in proc.stdout
 
