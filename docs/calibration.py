@@ -11,8 +11,8 @@ leadership across health and care services":
 - Practice 5: "Most survey respondents indicated they are surfacing and managing conflict" ->
   ``conflict_health`` above 0.5 (a majority level).
 
-Each parameter is scanned with the other at its default, in the baseline (default ICS, no
-intervention), over the same seeds, for 260 weeks after the warm-up; each row gives both
+Each parameter is scanned with the others at their defaults, in the baseline (default ICS, no
+intervention), over the same seeds, for 260 weeks after the warm-up; each row gives the three
 measures, mean (sd across seeds), at weeks 0, 130 and 260. Selection rules (docs/ODD.md,
 Calibration):
 
