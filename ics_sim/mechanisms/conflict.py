@@ -73,7 +73,7 @@ class Conflict(Mechanism):
         ),
         Param(
             "surface_rate",
-            0.6,
+            0.4,
             0.0,
             1.0,
             "1/meeting",
