@@ -68,7 +68,8 @@ def compute(model) -> dict[str, float]:
         / max(sum(1 for *_, tie in G.edges(data=True) if tie["initial"]), 1),
         "shared_purpose": mean(alignment(model)),
         "power_sharing": mean([org.perceived_sharing for org in orgs]),
-        "conflict_health": t.get("conflict_health", 1.0),
+        # conflict off: no conflicts, only the prior (the share safe to voice difference)
+        "conflict_health": t.get("conflict_health", 1.0 - share_of_people_below(orgs, "safety")),
         "shared_decisions": t.get("shared_decisions", 0.0),
     }
     out["collaboration_index"] = add_up(out[k] for k in PRACTICES) / len(PRACTICES)

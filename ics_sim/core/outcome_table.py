@@ -113,9 +113,12 @@ OUTCOME_TABLE: dict[str, Outcome] = {
         lo=0.0,
         hi=1.0,
         definition=(
-            "(surfaced + recently resolved) / (surfaced + festering + recently resolved) "
-            "conflicts; 1 when there are none. Recently resolved = resolutions smoothed over about "
-            "13 weeks (Practice 5)."
+            "(surfaced_credit x surfaced + recently resolved + voice_prior x voice) / (surfaced "
+            "+ recently resolved + festering + voice_prior) conflicts (pairs), voice = 1 - "
+            "unsafe_share; so it is the share safe to voice difference when there are none "
+            "(Lessons factor 3: 'The absence of conflicts can be more worrying than their "
+            "presence'). Recently resolved = resolutions smoothed over about 52 weeks; surfaced "
+            "but unresolved conflicts count half (Practice 5: 'resolving them quickly and fairly')."
         ),
         meaning=(
             "Of the disagreements between organisations, the share brought into the open and "

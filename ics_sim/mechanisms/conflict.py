@@ -21,8 +21,24 @@ together and has none::
 A latent conflict is a breach of ``fester_breach`` every week on both ties (it erodes trust
 unseen); a resolution is ``resolution_evidence`` good experiences for both (handled well,
 conflict builds trust); damaging handling is ``damage_breach`` breaches. Unsafe systems look
-calm but fester. Conflict health counts surfaced conflicts and those resolved in about the
-last ``conflict_memory`` weeks (exponential smoothing) against all.
+calm but fester.
+
+Conflict health rewards surfacing and resolving disagreement and penalises both festering and
+silence. With S surfaced, F festering (latent) pairs, E resolutions in about the last
+``conflict_memory`` weeks (exponential smoothing: each resolution counts for that many weeks in
+all) and v = 1 - unsafe_share, the people-weighted share of leaders safe enough to voice a
+different perspective (Practice 1)::
+
+    conflict_health = (surfaced_credit * S + E + voice_prior * v) / (S + E + F + voice_prior)
+
+A resolved conflict counts 1, a festering one 0, and one surfaced but not yet resolved
+``surfaced_credit`` (named, but "persistent conflicts can also be damaging", Lessons factor 3;
+resolve them "quickly", Practice 5). The prior, ``voice_prior`` pairs' worth at v, is what
+silence says: a system with no conflicts is only as healthy as it is safe to disagree ("the
+absence of conflicts can be more worrying than their presence"), so switching conflict off, or
+a blame culture that suppresses it, does not look healthy. Adding resolutions never lowers it.
+Calibrated so that the baseline is a majority level: "Most survey respondents indicated they
+are surfacing and managing conflict" (Practice 5; docs/calibration.py).
 """
 
 from __future__ import annotations
@@ -31,6 +47,7 @@ import numpy as np
 
 from ..core.params import Param
 from ..state.levers import Levers
+from ..state.people import people_share, people_share_by
 from ..state.variables import State, aim_gap, count_by, row_sum
 from .base import Mechanism
 
@@ -41,7 +58,7 @@ class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
     summary = "how disagreements are handled"
-    reads = ("active", "conflict", "contact", "joint", "pressure", "safety", "trust")
+    reads = ("active", "conflict", "contact", "joint", "kind", "pressure", "safety", "trust")
     writes = ("bad", "conflict", "good", "tally.conflict_health", "tally.resolved_recent")
     reads_levers = ("conflict_skill",)
     params = (
@@ -56,12 +73,13 @@ class Conflict(Mechanism):
         ),
         Param(
             "surface_rate",
-            0.3,
+            0.4,
             0.0,
             1.0,
             "1/meeting",
             "Chance a fully safe side names a latent conflict when the pair meets.",
-            "Practice 5; Edmondson 2012",
+            "Practice 5; Edmondson 2012; size calibrated: 'Most survey respondents indicated "
+            "they are surfacing and managing conflict' (docs/calibration.py)",
         ),
         Param(
             "resolve_rate",
@@ -141,12 +159,36 @@ class Conflict(Mechanism):
         ),
         Param(
             "conflict_memory",
-            13.0,
+            52.0,
             1.0,
             104.0,
             "weeks",
-            "Time constant over which resolved conflicts count toward conflict health (a quarter).",
+            "Time constant over which resolved conflicts count toward conflict health (a year: "
+            "what a survey respondent recalls as recent).",
             "assumption (an observation choice)",
+        ),
+        Param(
+            "surfaced_credit",
+            0.5,
+            0.0,
+            1.0,
+            "share",
+            "Credit in conflict health for a surfaced, not yet resolved conflict (festering 0, "
+            "resolved 1): named but not yet managed.",
+            "Lessons factor 3: 'persistent conflicts can also be damaging'; Practice 5: "
+            "'resolving them quickly and fairly'; assumption (size: half way)",
+        ),
+        Param(
+            "voice_prior",
+            10.0,
+            0.0,
+            100.0,
+            "pairs",
+            "Weight, in conflicts' worth, of the prior in conflict health: silence counts as "
+            "this many conflicts at the share of leaders safe to voice a different perspective.",
+            "Lessons factor 3: 'The absence of conflicts can be more worrying than their "
+            "presence'; Practice 1: 'not safe enough to voice a different perspective'; "
+            "assumption (size)",
         ),
     )
 
@@ -198,21 +240,46 @@ class Conflict(Mechanism):
         new[resolved | faded] = NONE
         s.conflict = new
         counts = (resolved, new == SURFACED, new == LATENT)
-        memory = p.conflict_memory
-        _health(s.tally, "", memory, *(row_sum(x) / 2.0 for x in counts))
+        weights = (p.conflict_memory, p.surfaced_credit, p.voice_prior)
+        voice = 1.0 - people_share(s.safety, s.kind)
+        _health(s.tally, "", weights, voice, *(row_sum(x) / 2.0 for x in counts))
         if t.n_ics > 1:
             by_ics = (count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts)
-            _health(s.tally, "_by_ics", memory, *by_ics)
+            voice = 1.0 - people_share_by(s.safety, s.kind, t.org_ics, t.n_ics)
+            _health(s.tally, "_by_ics", weights, voice, *by_ics)
+
+
+def health(
+    surfaced: np.ndarray,
+    resolved_recent: np.ndarray,
+    festering: np.ndarray,
+    voice: np.ndarray,
+    surfaced_credit: float,
+    voice_prior: float,
+) -> np.ndarray:
+    """Conflict health from the counts (pairs) and the share safe to voice difference.
+
+    Resolved counts 1, surfaced ``surfaced_credit``, festering 0, and ``voice_prior`` pairs'
+    worth at ``voice``; with no conflicts it is ``voice`` (whatever the prior's weight).
+    """
+    good = surfaced_credit * surfaced + resolved_recent + voice_prior * voice
+    total = surfaced + resolved_recent + festering + voice_prior
+    return np.where(total > 0, good / np.maximum(total, 1e-12), voice)
 
 
 def _health(
-    tally, suffix: str, memory: float, n_res: np.ndarray, n_surf: np.ndarray, n_fest: np.ndarray
+    tally,
+    suffix: str,
+    weights: tuple[float, float, float],
+    voice: np.ndarray,
+    n_res: np.ndarray,
+    n_surf: np.ndarray,
+    n_fest: np.ndarray,
 ) -> None:
-    """Conflict health from this week's counts (pairs), with resolutions smoothed over
+    """Tally conflict health from this week's counts (pairs), resolutions smoothed over
     ``memory`` weeks."""
+    memory, credit, prior = weights
     ema = tally.get("resolved_recent" + suffix, np.zeros(n_res.shape))
     ema = (1.0 - 1.0 / memory) * ema + n_res
     tally["resolved_recent" + suffix] = ema
-    good = n_surf + ema
-    total = good + n_fest
-    tally["conflict_health" + suffix] = np.where(total > 0, good / np.maximum(total, 1e-12), 1.0)
+    tally["conflict_health" + suffix] = health(n_surf, ema, n_fest, voice, credit, prior)

@@ -58,7 +58,9 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
         / max(float(np.count_nonzero(topo.initial)), 1.0),
         "shared_purpose": row_mean(alignment(s, ics, n_ics)),
         "power_sharing": row_mean(s.perceived_sharing),
-        "conflict_health": t.get("conflict_health", np.ones(R)),
+        # With the conflict mechanism off there are no conflicts: health is only the prior,
+        # the share safe to voice difference (ics_sim.mechanisms.conflict).
+        "conflict_health": t.get("conflict_health", 1.0 - people_share(s.safety, s.kind)),
         "shared_decisions": t.get("shared_decisions", np.zeros(R)),
     }
     out["collaboration_index"] = sum(out[k] for k in PRACTICES) / len(PRACTICES)
@@ -117,7 +119,9 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
         / np.maximum(np.bincount(tie[topo.initial], minlength=K), 1),
         "shared_purpose": orgs(alignment(s, topo.org_ics, K)),
         "power_sharing": orgs(s.perceived_sharing),
-        "conflict_health": tally("conflict_health") if "conflict_health" in t else np.ones((R, K)),
+        "conflict_health": tally("conflict_health")
+        if "conflict_health" in t
+        else 1.0 - people_share_by(s.safety, s.kind, org, K),
         "shared_decisions": tally("shared_decisions"),
     }
     out["collaboration_index"] = sum(out[k] for k in PRACTICES) / len(PRACTICES)

@@ -49,7 +49,7 @@ OLD = {
     "difference_weight": 2.0,
     "distrust_resolve": 0.5,
     "damage_breach": 1.0,
-    "conflict_memory": 13.0,
+    "conflict_memory": 52.0,  # issue 14: a year (was 13), as conflict health was redefined
     "secure_tenure": 260.0,
     "resource_power_exponent": 0.5,
     "legacy_noise": 0.1,

@@ -3,12 +3,15 @@
 Conflicts live on pairs of organisations (held on both ties of the pair). A pair that meets or
 works together and has none may fall into a latent conflict; either side may name a latent
 conflict when they meet, which surfaces it; surfaced conflicts are resolved (good experiences)
-or handled damagingly (a breach); latent ones fester (a breach every week) or fade.
+or handled damagingly (a breach); latent ones fester (a breach every week) or fade. Conflict
+health credits resolved conflicts 1, surfaced ones ``surfaced_credit``, festering ones 0, plus
+a prior of ``voice_prior`` pairs at the share of leaders safe to voice difference.
 """
 
 from __future__ import annotations
 
 from ..maths import aim_distance
+from ..outcomes import share_of_people_below
 
 NONE, LATENT, SURFACED = 0, 1, 2
 
@@ -71,11 +74,13 @@ def step(model, rng, week: int) -> None:
             new[i, j] = state
     for (i, j), state in new.items():
         G[i][j]["conflict"] = state
-    # Conflict health: surfaced and recently resolved against all (pairs: ties / 2).
+    # Conflict health (pairs: ties / 2): resolved 1, surfaced surfaced_credit, festering 0,
+    # and a prior of voice_prior pairs at the share safe to voice a different perspective.
     ema = (1.0 - 1.0 / p.conflict_memory) * model.tally.get("resolved_recent", 0.0) + resolved / 2.0
     model.tally["resolved_recent"] = ema
     surfaced = sum(1 for s in new.values() if s == SURFACED) / 2.0
     festering = sum(1 for s in new.values() if s == LATENT) / 2.0
-    good = surfaced + ema
-    total = good + festering
-    model.tally["conflict_health"] = good / max(total, 1e-12) if total > 0 else 1.0
+    voice = 1.0 - share_of_people_below(orgs, "safety")
+    good = p.surfaced_credit * surfaced + ema + p.voice_prior * voice
+    total = surfaced + ema + festering + p.voice_prior
+    model.tally["conflict_health"] = good / max(total, 1e-12) if total > 0 else voice
