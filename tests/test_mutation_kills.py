@@ -182,3 +182,32 @@ def test_brokered_trust_goes_through_the_brokers_trust_in_the_partner(eng):
     trust[0, t.rev[e_bj]] = 0.2
     out = mechanism(eng, "trust").brokered(trust, np.ones_like(trust, dtype=bool))
     assert out[0, e_ij] == pytest.approx(p.broker_weight * 0.95 * 0.7, abs=1e-12)
+
+
+def test_transaction_costs_are_the_distrust_summed_over_joint_projects(eng):
+    """tc_burden_i = clip(tc_rate * sum over i's joint projects of (1 - brokered trust))."""
+    s, t, p = eng.state, eng.topo, eng.params
+    saved = (s.joint.copy(), s.tc_burden.copy())
+    s.joint = np.random.default_rng(1).random(s.joint.shape) < 0.3
+    mechanism(eng, "transaction_costs").step(s, eng.levers, 0)
+    want = np.stack(
+        [
+            np.bincount(t.src, weights=np.where(s.joint[r], 1 - s.brokered[r], 0), minlength=t.n)
+            for r in range(s.r)
+        ]
+    )
+    np.testing.assert_allclose(s.tc_burden, np.clip(p.tc_rate * want, 0, 1), atol=1e-12)
+    s.joint, s.tc_burden = saved
+
+
+def test_joint_work_needs_both_partners_so_projects_are_symmetric():
+    """A joint project runs only if both sides want it: the project set is the same read
+    from either end of every tie, every week."""
+    e = Engine(default(), [5, 6])
+    rev = e.topo.rev
+    ran = 0
+    for _ in range(20):
+        e.step()
+        np.testing.assert_array_equal(e.state.joint, e.state.joint[:, rev])
+        ran += int(e.state.joint.sum())
+    assert ran > 0

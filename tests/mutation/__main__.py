@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .catalogue import CATALOGUE
 from .runner import (
+    STAGES,
     SUITE_STAGES,
     CatalogueError,
     Result,
@@ -37,7 +38,7 @@ def table(results: list[Result]) -> str:
     rows = ["| mutant | file | modelling error | result | killed by |", "|---|---|---|---|---|"]
     for r in results:
         by = f"`{r.by}`" if r.by else ""
-        where = f"{r.status} ({r.stage})" if r.stage else r.status
+        where = f"{r.status} ({r.stage})" if r.stage else f"{r.status} ({r.ran or 'first'})"
         rows.append(f"| `{r.mutant.id}` | `{r.mutant.file}` | {r.mutant.why} | {where} | {by} |")
     return "\n".join(rows)
 
@@ -101,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per pytest stage")
     ap.add_argument("--no-baseline", action="store_true", help="skip the unmutated-tree check")
     ap.add_argument("--out", type=Path, help="write the table between the markers of this file")
+    ap.add_argument(
+        "--skip-stage",
+        action="append",
+        default=[],
+        choices=STAGES,
+        help="do not run this stage (survivors then count as survived: a lower bound)",
+    )
     ap.add_argument("--log", type=Path, help="append each result to this JSON-lines file")
     ap.add_argument(
         "--resume", action="store_true", help="skip the mutants already in the --log file"
@@ -143,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline(tree, last, args.timeout)
         results = []
         for i, m in enumerate(mutants, 1):
-            r = run_mutant(m, tree, last, args.timeout)
+            r = run_mutant(m, tree, last, args.timeout, frozenset(args.skip_stage))
             results.append(r)
             if args.log:
                 with args.log.open("a") as f:

@@ -68,6 +68,7 @@ class Result:
     stage: str  # the stage that killed it ("" if it survived)
     by: str  # the first failing test, or what went wrong
     seconds: float
+    ran: str = ""  # the stages run, in order (for a survivor: which tests it passed)
 
 
 def check(mutant: Mutant, root: Path = ROOT) -> str:
@@ -179,20 +180,26 @@ def run_pytest(args: list[str], tree: Path, timeout: float, marks: str = "not br
     return "error", f"pytest exit {proc.returncode}: " + " | ".join(tail)
 
 
-def run_mutant(mutant: Mutant, tree: Path, last_stage: int, timeout: float) -> Result:
+def run_mutant(
+    mutant: Mutant, tree: Path, last_stage: int, timeout: float, skip: frozenset = frozenset()
+) -> Result:
     path = tree / mutant.file
     original = path.read_text()
     t0 = time.monotonic()
     try:
         path.write_text(check(mutant, tree))
+        ran = []
         for stage in STAGES[:last_stage]:
+            if stage in skip:
+                continue
             args = stage_args(stage, mutant, tree)
             if args is None:
                 continue
+            ran.append(stage)
             status, by = run_pytest(args, tree, timeout, MARKS.get(stage, "not browser"))
             if status not in ("survived", "empty"):
-                return Result(mutant, status, stage, by, time.monotonic() - t0)
-        return Result(mutant, "survived", "", "", time.monotonic() - t0)
+                return Result(mutant, status, stage, by, time.monotonic() - t0, ",".join(ran))
+        return Result(mutant, "survived", "", "", time.monotonic() - t0, ",".join(ran))
     finally:
         path.write_text(original)
         if path.read_text() != original:
