@@ -211,3 +211,15 @@ def test_joint_work_needs_both_partners_so_projects_are_symmetric():
         np.testing.assert_array_equal(e.state.joint, e.state.joint[:, rev])
         ran += int(e.state.joint.sum())
     assert ran > 0
+
+
+def test_setup_hours_are_charged_in_the_first_week_only():
+    """An agreement costs its setup hours in the week it starts, then nothing (no upkeep)."""
+    iv = create("decision_matrix", start=2)
+    e = Engine(default(), [8], interventions=[iv])
+    charged = []
+    for _ in range(5):
+        e.step()
+        charged.append(e.levers.time_cost.max())
+    assert charged == [0.0, 0.0, iv.p.setup_hours, 0.0, 0.0]
+    assert iv.p.setup_hours > 0
