@@ -126,7 +126,8 @@ def assert_imports_copy(tree: Path) -> None:
 def stage_args(stage: str, mutant: Mutant, tree: Path) -> list[str] | None:
     """pytest arguments selecting one stage's tests (None: nothing to run)."""
     first = [f for f in mutant.first if (tree / f.split("::")[0]).exists()]
-    if mutant.first and (tree / KILLS).exists() and KILLS not in first:
+    whole_files = first and not any("::" in f for f in first)  # a node id: exactly that
+    if whole_files and (tree / KILLS).exists() and KILLS not in first:
         first.insert(0, KILLS)  # hand-computed and quick: the cheapest kill comes first
     if stage == "first":
         return first or None
