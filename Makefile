@@ -20,7 +20,7 @@ ARGS   ?=
 TEST_JOBS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run dashboard test lint format clean
+.PHONY: help venv run dashboard test lint format clean mutants
 
 help:
 	@echo "make run    create $(VENV), install ics-sim and run it (pass options in ARGS=...)"
@@ -82,6 +82,11 @@ test: $(STAMP)
 	done; \
 	printf "==> make test:$$summary\n"; \
 	if [ -n "$$failed" ]; then echo "error: failed stages:$$failed" >&2; exit 1; fi
+
+# Mutation testing over the fixed catalogue in tests/mutation (docs/mutation.md): each mutant
+# runs in a temporary copy of the tree; the scores and table are written into the doc.
+mutants: $(STAMP)
+	nice -n 10 $(BIN)/python -m tests.mutation --suite full --out docs/mutation.md $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
