@@ -435,7 +435,19 @@ def compare(pat: Pattern, a: pd.DataFrame, b: pd.DataFrame) -> dict:
         "hi": hi,
         "d": m / sd if sd > 0 else np.nan,
         "shown": pat.shown(m, lo, hi),
+        "verdict": verdict(pat, m, lo, hi),
     }
+
+
+def verdict(pat: Pattern, mean: float, lo: float, hi: float) -> str:
+    """``shown``; ``absent`` when the mean falls short of the criterion (or has the wrong
+    sign); ``unresolved`` when the mean reaches it but the interval still includes zero (too
+    few replicates to tell)."""
+    if pat.shown(mean, lo, hi):
+        return "shown"
+    if pat.sign * mean >= pat.min_effect:
+        return "unresolved"
+    return "absent"
 
 
 def interaction(pat: Pattern, full: float, enc: float, enc_shown: bool) -> str:
@@ -506,7 +518,10 @@ def null_table(
                     "why": why,
                     **got,
                     "survives": got["shown"],
-                    "as_expected": got["shown"] == expected,
+                    # An unresolved pattern neither survives nor disappears: no verdict.
+                    "as_expected": None
+                    if got["verdict"] == "unresolved"
+                    else got["shown"] == expected,
                 }
             )
     return pd.DataFrame(rows)

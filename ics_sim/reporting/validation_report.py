@@ -263,6 +263,10 @@ def _patterns(rep: Report, table: pd.DataFrame, drift: float) -> None:
     rep.figure(fig, "patterns.png", "Patterns as paired differences with intervals")
 
 
+_NULL_VERDICT = {"shown": "yes", "absent": "disappears", "unresolved": "unresolved"}
+_AS_EXPECTED = {True: "yes", False: "not as expected", None: "no verdict"}
+
+
 def _nulls(rep: Report, table: pd.DataFrame, reps: int) -> None:
     rep.add(
         "### Null models that can fail",
@@ -280,8 +284,9 @@ def _nulls(rep: Report, table: pd.DataFrame, reps: int) -> None:
         g = table[table["null"] == null.name]
         if g.empty:
             continue
-        gone = g.loc[~g["survives"], "pattern"].tolist()
-        surprises = int((~g["as_expected"]).sum())
+        gone = g.loc[g["verdict"] == "absent", "pattern"].tolist()
+        unresolved = g.loc[g["verdict"] == "unresolved", "pattern"].tolist()
+        surprises = int((g["as_expected"] == False).sum())  # noqa: E712 (None: no verdict)
         rep.add(
             f"#### {null.name} (`null_{null.key}.yaml`)",
             "",
@@ -297,13 +302,15 @@ def _nulls(rep: Report, table: pd.DataFrame, reps: int) -> None:
             rep.add(
                 f"| {r.pattern} | {'survives' if r.expected else 'disappears'} | {r.why} | "
                 f"{r.difference:+.4f} [{r.lo:+.4f}, {r.hi:+.4f}] | "
-                f"{'yes' if r.survives else 'disappears'} | "
-                f"{'yes' if r.as_expected else 'not as expected'} |"
+                f"{_NULL_VERDICT[r.verdict]} | "
+                f"{_AS_EXPECTED[r.as_expected]} |"
             )
         rep.add(
             "",
-            f"Disappear: {', '.join(gone) if gone else 'none'}; "
-            f"{surprises} of {len(g)} not as expected.",
+            f"Disappear: {', '.join(gone) if gone else 'none'}. "
+            f"Unresolved (effect reaches the criterion, interval includes zero): "
+            f"{', '.join(unresolved) if unresolved else 'none'}. "
+            f"{surprises} of {len(g) - len(unresolved)} resolved not as expected.",
             "",
         )
 

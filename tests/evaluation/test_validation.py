@@ -79,6 +79,10 @@ def test_a_pattern_below_its_criterion_is_not_shown():
     assert not v.compare(pat, *_arms([0.02, 0.021, 0.019, 0.0205]))["shown"]
     assert not v.compare(pat, *_arms([-0.05, 0.04, -0.03, 0.01]))["shown"]
     assert pat.shown(-0.01, -0.012, -0.008) and not pat.shown(-0.0099, -0.012, -0.008)
+    assert small["verdict"] == "absent" and big["verdict"] == "shown"
+    # Big enough but too uncertain: neither shown nor absent (a null gives it no verdict).
+    assert v.verdict(pat, -0.02, -0.05, 0.01) == "unresolved"
+    assert v.verdict(pat, 0.02, 0.01, 0.03) == "absent"
 
 
 def test_interaction_verdicts():
