@@ -450,8 +450,12 @@ def verdict(pat: Pattern, mean: float, lo: float, hi: float) -> str:
     return "absent"
 
 
-def interaction(pat: Pattern, full: float, enc: float, enc_shown: bool) -> str:
+def interaction(
+    pat: Pattern, full: float, enc: float, enc_shown: bool, full_shown: bool = True
+) -> str:
     """Whether the pattern needs mechanisms beyond those that encode it."""
+    if not full_shown:
+        return "not shown in the full model"
     if not enc_shown:
         return "needs the interaction"
     if abs(enc - full) <= max(pat.min_effect, 0.25 * abs(full)):
@@ -484,7 +488,7 @@ def patterns_table(reps: int, weeks: int, runs: Runs | None = None) -> tuple[pd.
                 "encoding": ", ".join(pat.encoding),
                 **{f"enc_{k}": v for k, v in enc.items()},
                 "interaction": interaction(
-                    pat, full["difference"], enc["difference"], enc["shown"]
+                    pat, full["difference"], enc["difference"], enc["shown"], full["shown"]
                 ),
             }
         )

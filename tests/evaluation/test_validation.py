@@ -90,6 +90,7 @@ def test_interaction_verdicts():
     assert v.interaction(pat, -0.03, -0.029, True) == "encoded directly"
     assert v.interaction(pat, -0.03, -0.06, True) == "encoded, changed by the rest"
     assert v.interaction(pat, -0.03, -0.002, False) == "needs the interaction"
+    assert v.interaction(pat, -0.002, -0.002, False, False) == "not shown in the full model"
 
 
 def test_encoding_only_switches_off_every_other_mechanism():
