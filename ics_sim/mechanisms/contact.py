@@ -31,6 +31,13 @@ Contact gives good experiences of the partner in proportion to its reliability
 not do what it said it would (Practice 1, citing Edmondson 2017). The trust mechanism turns
 experiences into trust. With this mechanism off, no forum meets and every existing tie counts
 equally in the pooling of aims (a static network).
+
+Null model (pattern-oriented modelling, Grimm et al. 2005; Railsback and Grimm 2019):
+``random_mixing`` (default 0, the model as described) at 1 keeps the week's forum and informal
+contact but hands each pair's amount to a pair drawn at random among all candidate pairs (a
+fresh permutation of the pairs every week), so the total contact and its distribution over
+pairs are the same and who meets whom has no forum or place structure. Contact added by
+interventions (``extra_contact``) still goes to its targets.
 """
 
 from __future__ import annotations
@@ -151,6 +158,18 @@ class Contact(Mechanism):
             "Good experiences per unit of contact with a fully reliable partner.",
             "Practice 1: conversations 'provide signals of authenticity, loyalty and empathy'",
         ),
+        Param(
+            "random_mixing",
+            0,
+            0,
+            1,
+            "switch",
+            "Null-model switch: 1 gives the week's forum and informal contact to random "
+            "candidate pairs (same total, no forum or place structure); 0: the model as "
+            "described.",
+            "assumption (null model: Grimm et al. 2005, pattern-oriented modelling)",
+            integer=True,
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -179,7 +198,10 @@ class Contact(Mechanism):
         u = t.pair(u)
         rate = p.informal_rate * np.sqrt(s.system_time[:, t.src] * s.system_time[:, t.dst])
         informal = np.where(t.same_place & (u < rate), p.informal_quality, 0.0)
-        met_any = formal + informal + lv.extra_contact
+        met_any = formal + informal
+        if p.random_mixing:
+            met_any = self.mixed(met_any)
+        met_any = met_any + lv.extra_contact
         s.contact = np.where(s.active, met_any, 0.0)
         s.encounter = np.where(s.active, 0.0, met_any)
         met = s.contact > 0
@@ -189,3 +211,15 @@ class Contact(Mechanism):
         )
         reliability = s.orientation + (1.0 - s.orientation) * (1.0 - s.pressure)
         s.good += p.contact_evidence * s.contact * reliability[:, t.dst]
+
+    def mixed(self, contact: np.ndarray) -> np.ndarray:
+        """Each pair's contact given to a random pair (the random-mixing null): a fresh
+        permutation per replicate of the undirected candidate pairs, both directions alike."""
+        t = self.topo
+        first = np.flatnonzero(np.arange(t.e) < t.rev)
+        order = np.argsort(self.rng.random(len(first)), axis=1)
+        moved = np.take_along_axis(contact[:, first], order, axis=1)
+        out = np.zeros_like(contact)
+        out[:, first] = moved
+        out[:, t.rev[first]] = moved
+        return out

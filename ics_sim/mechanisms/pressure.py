@@ -32,6 +32,16 @@ for its own work, so the same sum weighs far more on a small body::
 
 System time is what forums, informal contact and joint projects draw on downstream, so an hour
 in a meeting is an hour not spent with partners elsewhere.
+
+Null model (pattern-oriented modelling, Grimm et al. 2005; Railsback and Grimm 2019):
+``pressure_feedback`` (default 1, the model as described) at 0 cuts every path by which the
+system's own state reaches pressure and system time: financial stress is read from the income
+set from outside (``1 - income_factor``, the cut a squeeze imposes, at once) instead of from
+budgets that joint work and hosting move, and the transaction costs of low trust no longer eat
+system time. Pressure then follows its operational baseline, noise and shocks only::
+
+    stress      = max(0, 1 - income_factor)                      (pressure_feedback = 0)
+    system_time = clip(capacity * (1 - silo_strength * pressure) + boost - meetings, 0, 1)
 """
 
 from __future__ import annotations
@@ -143,6 +153,18 @@ class Pressure(Mechanism):
             "converts money spent hosting and on fees into lost income.",
             "assumption (an acute trust's income of the order of 400 million pounds a year)",
         ),
+        Param(
+            "pressure_feedback",
+            1,
+            0,
+            1,
+            "switch",
+            "Null-model switch: 0 makes pressure and system time ignore the system's state "
+            "(budgets as joint work and hosting move them, transaction costs of low trust); "
+            "1: the model as described.",
+            "assumption (null model: Grimm et al. 2005, pattern-oriented modelling)",
+            integer=True,
+        ),
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
@@ -152,12 +174,16 @@ class Pressure(Mechanism):
             income = income - lv.money_cost / p.acute_week_budget
         s.resources += p.resource_rate * (income - s.resources)
         np.maximum(s.resources, 0.0, out=s.resources)
-        stress = np.clip(1.0 - s.resources / s.base_resources, 0.0, 1.0)
+        if p.pressure_feedback:
+            stress = np.clip(1.0 - s.resources / s.base_resources, 0.0, 1.0)
+        else:
+            stress = np.clip(1.0 - lv.income_factor, 0.0, 1.0)
         target = s.base_pressure + p.financial_weight * stress + lv.extra_pressure
         noise = p.pressure_noise * self.rng.normal(s.n) if p.pressure_noise else 0.0
         s.pressure += p.pressure_rate * (target - s.pressure) + noise
         np.clip(s.pressure, 0.0, 1.0, out=s.pressure)
-        free = s.capacity * (1.0 - p.silo_strength * s.pressure) + lv.capacity_boost - s.tc_burden
+        burden = s.tc_burden if p.pressure_feedback else 0.0
+        free = s.capacity * (1.0 - p.silo_strength * s.pressure) + lv.capacity_boost - burden
         if lv.time_cost.any():
             crowding = 1.0 + p.attention_crowding * s.pressure
             free = free - lv.time_cost / p.leadership_week * crowding

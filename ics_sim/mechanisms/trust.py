@@ -34,6 +34,12 @@ transient::
 Brokerage: where i's trust in j is below ``broker_threshold``, i can work through its most
 trusted partner b: ``brokered_ij = max(T_ij, broker_weight * T_ib * T_bj)``. Joint work uses
 brokered trust; the direct tie is unchanged.
+
+Null model (pattern-oriented modelling, Grimm et al. 2005; Railsback and Grimm 2019, ch. 18):
+``trust_symmetry`` (default 0, the model as described) pulls each direction of a pair toward
+the pair's mean after the week's update, ``T_ij <- (1 - w) T_ij + w (T_ij + T_ji) / 2`` (the
+personal part likewise), so at 1 i's trust in j is j's in i from the first warm-up week on:
+the symmetric-trust null, which tests whether the patterns need trust to be directed.
 """
 
 from __future__ import annotations
@@ -122,6 +128,16 @@ class Trust(Mechanism):
             "Practice 2: 'working around the damaged relationship or through someone else'",
         ),
         Param(
+            "trust_symmetry",
+            0.0,
+            0.0,
+            1.0,
+            "share",
+            "Null-model switch: share of each pair's asymmetry in trust removed every week "
+            "(0: trust is directed, the model as described; 1: symmetric-trust null model).",
+            "assumption (null model: Grimm et al. 2005, pattern-oriented modelling)",
+        ),
+        Param(
             "broker_weight",
             0.8,
             0.0,
@@ -144,7 +160,15 @@ class Trust(Mechanism):
         personal = s.trust_personal + p.personal_trust_share * s.familiarity * (gained - s.trust)
         s.trust_personal = personal * kept
         s.trust = np.clip(gained * kept, 0.0, 1.0)
+        if p.trust_symmetry:
+            s.trust = self.symmetrised(s.trust)
+            s.trust_personal = self.symmetrised(s.trust_personal)
         s.brokered = self.brokered(s.trust, s.active)
+
+    def symmetrised(self, x: np.ndarray) -> np.ndarray:
+        """``x`` pulled toward its pair means by ``trust_symmetry`` (the symmetric null)."""
+        w = self.p.trust_symmetry
+        return (1.0 - w) * x + w * 0.5 * (x + x[:, self.topo.rev])
 
     def brokered(self, trust: np.ndarray, active: np.ndarray | None = None) -> np.ndarray:
         """Trust reachable through each truster's most trusted partner, where direct is low

@@ -80,6 +80,16 @@ INIT_PARAMS = (
         "assumption; Lessons factor 2",
     ),
     Param(
+        "legacy_scale",
+        1.0,
+        0.0,
+        1.0,
+        "share",
+        "Null-model switch: share of the drawn legacy of past relationships kept (1: the "
+        "model as described; 0: the no-legacy null model, every pair starts without history).",
+        "assumption (null model: Grimm et al. 2005, pattern-oriented modelling)",
+    ),
+    Param(
         "legacy_trust_weight",
         0.5,
         0.0,
@@ -237,7 +247,8 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     anything reads it, and it stays at this value only if pressure is switched off).
     Only the initial ties (``topo.initial``) are active; the other candidate pairs start with
     no tie and no familiarity, their trust, legacy and advantage drawn like every tie's (what
-    they would bring to a first meeting).
+    they would bring to a first meeting). ``legacy_scale`` (1 by default) scales the drawn
+    legacy: at 0 it is the no-legacy null model (Grimm et al. 2005), the draws unchanged.
     """
     rng = Streams(seeds, "init")
     R, N, E, F = len(seeds), comp.n, topo.e, topo.n_forums
@@ -258,7 +269,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     tenure = rng.random(N) * 2.0 * t["tenure_years"][kind] * 52.0
     aims = np.clip(KIND_AIMS[kind][None] + p.aim_noise * rng.normal((N, D)), 0.0, 1.0)
     src, dst = topo.src, topo.dst
-    legacy = np.clip(
+    legacy = p.legacy_scale * np.clip(
         legacy_matrix()[kind[src], kind[dst]] + p.legacy_noise * rng.normal(E), 0.0, 1.0
     )
     trust = np.clip(
