@@ -127,8 +127,8 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant(
         "pressure-transaction-cost-gives-time",
         M + "pressure.py",
-        "+ lv.capacity_boost - s.tc_burden",
-        "+ lv.capacity_boost + s.tc_burden",
+        "+ lv.capacity_boost - burden",
+        "+ lv.capacity_boost + burden",
         "Sign flipped: the bureaucracy of low trust gives leaders time instead of taking it.",
         ("tests/mechanisms/test_pressure.py", "tests/mechanisms/test_transaction_costs.py"),
     ),
