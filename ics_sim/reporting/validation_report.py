@@ -278,6 +278,8 @@ def _nulls(rep: Report, table: pd.DataFrame, reps: int, full: pd.DataFrame) -> N
     shown = dict(zip(full["pattern"], full["shown"], strict=True))
     table = table.copy()
     not_shown = ~table["pattern"].map(shown).astype(bool)
+    # object, not bool: a verdict may be missing (None) even when every one is resolved
+    table["as_expected"] = table["as_expected"].astype(object)
     table.loc[not_shown, "as_expected"] = None
     table.loc[not_shown, "verdict"] = table.loc[not_shown, "verdict"].map(
         {"shown": "shown", "absent": "absent*", "unresolved": "unresolved"}

@@ -25,23 +25,23 @@ T95 = 1.7959  # one-sided 95% quantile of t with 11 degrees of freedom
 #: that the test passes with 12 pairs if the true effect is the observed mean and its sd is
 #: as observed (noncentral t). Measured by the runs of claim_runs below (the same seeds).
 CLAIMS = [
-    ("big_breakfast", "relationships", 0.005),  # +0.1275 [+0.1225, +0.1325] sd 0.0079 p 1.00
-    ("big_breakfast", "cross_sector_trust", 0.005),  # +0.0080 [+0.0058, +0.0102] .0035 p 0.87
-    ("big_breakfast", "safety", 0.005),  # +0.0712 [+0.0688, +0.0736] sd 0.0037 p 1.00
-    ("blame_culture", "safety", 0.005),  # -0.1084 [-0.1095, -0.1073] sd 0.0017 p 1.00
-    ("blame_culture", "unsafe_share", 0.005),  # +0.1915 [+0.1880, +0.1950] sd 0.0055 p 1.00
-    ("collaborate_selectively", "transaction_cost", 0.0004),  # -0.0018 [-0.0019, -0.0017] 1.00
-    ("collaborate_selectively", "system_time", 0.005),  # +0.0026 [+0.0024, +0.0028] p 0.00
-    ("conflict_coaching", "conflict_health", 0.005),  # +0.0279 [+0.0156, +0.0402] .0194 p 0.99
-    ("conflict_coaching", "conflicts_festering", 0.5),  # -2.26 [-3.21, -1.31] sd 1.50 p 0.99
-    ("decision_matrix", "shared_decisions", 0.005),  # +0.0186 [+0.0153, +0.0219] .0052 p 1.00
-    ("delegated_authority", "decision_latency", 0.356),  # -2.46 [-2.74, -2.19] sd 0.44 p 1.00
-    ("delegated_authority", "shared_decisions", 0.005),  # +0.1375 [+0.1315, +0.1435] p 1.00
-    ("financial_squeeze", "system_time", 0.005),  # -0.0491 [-0.0494, -0.0488] sd 0.0004 p 1.00
-    ("financial_squeeze", "collaboration_index", 0.005),  # -0.0245 [-0.0269, -0.0221] p 1.00
-    ("industrial_action", "shared_decisions", 0.005),  # -0.0607 [-0.0655, -0.0559] p 1.00
-    ("leadership_churn", "relationships", 0.005),  # -0.0699 [-0.0772, -0.0626] sd 0.0115 1.00
-    ("leadership_programme", "collaborative_orientation", 0.005),  # +0.0396 [+.0353, +.0439]
+    ("big_breakfast", "relationships", 0.005),  # +0.1283 [+0.1232, +0.1334] sd .0080 p 1.00
+    ("big_breakfast", "cross_sector_trust", 0.005),  # +0.0060 [+0.0037, +0.0082] sd .0036 p 0.22
+    ("big_breakfast", "safety", 0.005),  # +0.0700 [+0.0674, +0.0726] sd .0040 p 1.00
+    ("blame_culture", "safety", 0.005),  # -0.1085 [-0.1094, -0.1075] sd .0015 p 1.00
+    ("blame_culture", "unsafe_share", 0.005),  # +0.1931 [+0.1896, +0.1966] sd .0055 p 1.00
+    ("collaborate_selectively", "transaction_cost", 0.0004),  # -0.0018 [-0.0019, -0.0016] p 1.00
+    ("collaborate_selectively", "system_time", 0.005),  # +0.0026 [+0.0024, +0.0028] sd .0003 p 0.00
+    ("conflict_coaching", "conflict_health", 0.005),  # +0.0361 [+0.0287, +0.0434] sd .0116 p 1.00
+    ("conflict_coaching", "conflicts_festering", 0.5),  # -2.4247 [-3.1670, -1.6823] 1.1684 p 1.00
+    ("decision_matrix", "shared_decisions", 0.005),  # +0.0194 [+0.0161, +0.0228] sd .0052 p 1.00
+    ("delegated_authority", "decision_latency", 0.356),  # -2.4311 [-2.7262, -2.1360] .4645 p 1.00
+    ("delegated_authority", "shared_decisions", 0.005),  # +0.1380 [+0.1328, +0.1433] .0083 p 1.00
+    ("financial_squeeze", "system_time", 0.005),  # -0.0491 [-0.0493, -0.0489] sd .0003 p 1.00
+    ("financial_squeeze", "collaboration_index", 0.005),  # -0.0214 [-0.0231, -0.0198] .0026 p 1.00
+    ("industrial_action", "shared_decisions", 0.005),  # -0.0603 [-0.0658, -0.0548] sd .0086 p 1.00
+    ("leadership_churn", "relationships", 0.005),  # -0.0700 [-0.0774, -0.0626] sd .0116 p 1.00
+    ("leadership_programme", "collaborative_orientation", 0.005),  # +0.0396 sd .0067 p 1.00]
     ("leadership_programme", "cross_sector_trust", 0.005),  # +0.0236 [+0.0220, +0.0252] 1.00
     ("open_space", "relationships", 0.005),  # +0.1010 [+0.0943, +0.1077] sd 0.0106 p 1.00
     ("open_space", "conflict_health", 0.005),  # +0.0455 [+0.0301, +0.0609] sd 0.0243 p 1.00
@@ -62,11 +62,12 @@ CLAIMS = [
 #: a mechanism: the direction is right, the size is not there). Strict: if one starts to
 #: pass, the table and this list must be revisited.
 NOT_SHOWN = {
+    ("big_breakfast", "cross_sector_trust"): "+0.0060 [+0.0037, +0.0082]: positive, but the "
+    "one-sided 95% bound +0.0041 does not clear 0.005 with 12 pairs (it did, +0.0080, before "
+    "conflict health's revision raised surface_rate)",
     ("collaborate_selectively", "system_time"): "+0.0026: the time saved is about 1% of the "
     "baseline 0.274, below half a point",
-    ("reward_collaboration", "collaboration_index"): "+0.0025, interval [-0.0004, +0.0054] "
-    "includes 0: rewarding collaboration moves orientation (+0.071) but hardly the index",
-    ("provider_collaborative", "power_sharing"): "-0.0072, one-sided 95% bound -0.0048 does "
+    ("provider_collaborative", "power_sharing"): "-0.0071, one-sided 95% bound -0.0047 does "
     "not clear 0.005 with 12 pairs (about 40 would be needed for power 0.9)",
 }
 
@@ -106,7 +107,7 @@ def test_moves_the_measures_it_targets_as_the_documents_claim(name, measure, sma
     """The claimed direction with at least the smallest effect that counts: the one-sided 95%
     lower bound of the paired difference (12 pairs, t with 11 degrees of freedom), signed by
     the claim, exceeds ``smallest``. With the sds observed (column in CLAIMS) every shown claim
-    but big_breakfast's cross-sector trust (0.87) passes with power at least 0.98 at its
+    but reward_collaboration's collaboration index (0.56) passes with power 1.00 at its
     observed effect; against zero effect the power is above 0.99 for every shown claim."""
     sign = dict(REGISTRY[name].claims)[measure]
     d = sign * (
