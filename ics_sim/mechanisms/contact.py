@@ -216,7 +216,7 @@ class Contact(Mechanism):
         """Each pair's contact given to a random pair (the random-mixing null): a fresh
         permutation per replicate of the undirected candidate pairs, both directions alike."""
         t = self.topo
-        first = np.flatnonzero(np.arange(t.e) < t.rev)
+        first = t.pair_first
         order = np.argsort(self.rng.random(len(first)), axis=1)
         moved = np.take_along_axis(contact[:, first], order, axis=1)
         out = np.zeros_like(contact)

@@ -73,6 +73,11 @@ class Topology:
         """(E,) the tie whose draw each tie uses: itself if src < dst, else its reverse."""
         return np.where(self.src < self.dst, np.arange(self.e), self.rev)
 
+    @cached_property
+    def pair_first(self) -> np.ndarray:
+        """(P,) one tie per unordered pair: the direction whose draw the pair uses (src < dst)."""
+        return np.flatnonzero(self.src < self.dst)
+
     def edge_index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Edge ids of the ties i -> j (-1 where there is no tie)."""
         i = np.asarray(i, dtype=np.int64)
