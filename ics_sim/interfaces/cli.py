@@ -253,6 +253,7 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 
 def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
+    from . import commands_calibrate as cal
     from . import commands_sweep as sw
     from .dashboard.launch import add_dashboard_parser
 
@@ -264,6 +265,7 @@ def _commands() -> list[Callable[[Any], None]]:
         c.add_schema_parser,
         sw.add_sweep_parser,
         sw.add_analyse_parser,
+        cal.add_calibrate_parser,
         c.add_validate_parser,
         add_dashboard_parser,
     ]
@@ -293,7 +295,7 @@ READS_FILES = ("run", "check", "compare", "list", "sweep")
 
 
 #: Commands that start simulations (and so may be too big for the machine).
-RUNS_MODEL = ("run", "compare", "sweep")
+RUNS_MODEL = ("run", "compare", "sweep", "calibrate")
 #: Upper bounds of the numeric options every command shares, by option name.
 BOUNDS = {"seed": MAX_SEED, "weeks": MAX_WEEKS, "replicates": MAX_REPLICATES}
 

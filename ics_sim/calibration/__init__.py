@@ -1,0 +1,1 @@
+"""Calibration: targets with their evidence, priors, history matching and ABC-SMC."""
