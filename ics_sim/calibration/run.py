@@ -34,6 +34,8 @@ from .targets import Target, file_hash, load_targets
 
 #: posterior sd / prior sd at or below which a parameter counts as pinned by the targets
 PINNED_RATIO = 0.5
+#: fewest effective accepted sets (1 / sum of squared weights) for a verdict at all
+MIN_ESS = 10.0
 
 
 @dataclass
@@ -131,6 +133,7 @@ def _ensemble(p: Problem, last: Stage) -> pd.DataFrame:
 def identifiability(priors: PriorsFile, ens: pd.DataFrame) -> pd.DataFrame:
     """Per parameter: prior and posterior mean and sd, their ratio, contraction, verdict."""
     w = ens["weight"].to_numpy()
+    ess = float(1.0 / np.sum(w**2))
     rows = []
     for pr in priors.parameters:
         x = ens[pr.name].to_numpy(dtype=float)
@@ -151,7 +154,14 @@ def identifiability(priors: PriorsFile, ens: pd.DataFrame) -> pd.DataFrame:
                 "posterior_95%": float(hi),
                 "sd_ratio": ratio,
                 "contraction": 1.0 - ratio**2,
-                "verdict": "pinned" if ratio <= PINNED_RATIO else "not pinned by these targets",
+                "effective_sets": ess,
+                "verdict": (
+                    "too few accepted sets to judge"
+                    if ess < MIN_ESS
+                    else "pinned"
+                    if ratio <= PINNED_RATIO
+                    else "not pinned by these targets"
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -171,7 +181,9 @@ def predictive(targets: list[Target], last: Stage) -> tuple[pd.DataFrame, pd.Dat
         var = float(wr @ (sims - mean) ** 2)
         imp = float(implausibility([t], np.array([[mean]]), np.array([[var]]))[0, 0])
         inside = (
-            hi >= t.range[0] and lo <= t.range[1] if t.range is not None else lo <= t.observed <= hi
+            bool(hi >= t.range[0] and lo <= t.range[1])
+            if t.range is not None
+            else bool(lo <= t.observed <= hi)
         )
         rows.append(
             {
@@ -189,7 +201,8 @@ def predictive(targets: list[Target], last: Stage) -> tuple[pd.DataFrame, pd.Dat
                 "implausibility": imp,
                 "log_likelihood": t.log_likelihood(mean) if 0 <= mean <= 1 else np.nan,
                 "share_below_observed": float(wr @ (sims <= t.observed)),
-                "verdict": "consistent" if inside and imp <= CUTOFF else "missed",
+                "observed_in_interval": inside,
+                "verdict": "consistent" if imp <= CUTOFF else "missed",
             }
         )
         draws.append(pd.DataFrame({"target": t.name, "value": sims, "weight": wr}))

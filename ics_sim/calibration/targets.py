@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from scipy import stats
 
+from ..core.errors import ICSSimError
 from ..core.outcome_table import OUTCOMES
 from ..core.params import suggest
 from ..scenarios.files import ScenarioError, located_error, read_yaml
@@ -170,7 +171,7 @@ def load_targets(path: str | Path) -> TargetsFile:
     for i, t in enumerate(spec.targets):
         try:
             resolve_composition(t.system)
-        except (KeyError, ValueError, LookupError) as e:
+        except (ICSSimError, KeyError, ValueError, LookupError) as e:
             msg = str(e.args[0]) if e.args else str(e)
             raise ScenarioError(path, f"targets[{i}].system", msg) from None
     return spec

@@ -127,8 +127,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for row in res.identifiability.itertuples(index=False):
         print(f"  {row.parameter}: sd ratio {row.sd_ratio:.2f}, {row.verdict}")
     for r in res.predictive.to_dict("records"):
+        obs = (
+            f"[{r['observed_lo']:.2f}, {r['observed_hi']:.2f}]"
+            if r["evidence"] == "range"
+            else f"{r['observed']:.3f}"
+        )
         print(
-            f"  {r['target']}: observed {r['observed']:.3f}, predicted "
+            f"  {r['target']}: observed {obs}, predicted "
             f"{r['predictive_mean']:.3f} [{r['predictive_5%']:.3f}, {r['predictive_95%']:.3f}]"
             f" {r['verdict']}"
         )

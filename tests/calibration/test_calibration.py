@@ -85,6 +85,7 @@ def test_shipped_targets_load_with_their_passages() -> None:
         (TARGETS.replace("k: 25", "k: 51"), "targets[0]", "k <= n"),
         (TARGETS.replace("    week: 2\n", ""), "targets[0]", "'week' or 'window'"),
         (TARGETS.replace("passage: half", "pasage: half"), "targets[0]", "valid keys"),
+        (TARGETS.replace("week: 2\n", "week: 2\n    system: QZZ\n"), "targets[0].system", "QOX"),
     ],
 )
 def test_bad_targets_exit_2_naming_file_and_field(files, capsys, text, field, valid) -> None:
@@ -148,6 +149,33 @@ def test_implausibility_hand_example() -> None:
     assert d[0] == pytest.approx(0.1 / math.sqrt(0.0054))
 
 
+def test_identifiability_verdicts() -> None:
+    from ics_sim.calibration.priors import PriorsFile
+    from ics_sim.calibration.run import identifiability
+
+    priors = PriorsFile.model_validate(
+        {"parameters": [{"name": "safety_base", "lo": 0.0, "hi": 1.0},
+                        {"name": "trust_gain", "lo": 0.0, "hi": 0.2}]}
+    )  # fmt: skip
+    n = 40
+    ens = pd.DataFrame(
+        {
+            "set": range(n),
+            "weight": np.full(n, 1 / n),
+            "safety_base": np.linspace(0.49, 0.51, n),  # sd ~0.006 against 0.289: pinned
+            "trust_gain": np.linspace(0.0, 0.2, n),  # the prior's spread: not pinned
+        }
+    )
+    ident = identifiability(priors, ens).set_index("parameter")
+    assert ident.loc["safety_base", "verdict"] == "pinned"
+    assert ident.loc["trust_gain", "verdict"] == "not pinned by these targets"
+    assert ident.loc["safety_base", "prior_sd"] == pytest.approx(1 / math.sqrt(12), rel=1e-4)
+    assert ident.loc["trust_gain", "sd_ratio"] == pytest.approx(1.0, abs=0.03)
+    assert ident.loc["trust_gain", "effective_sets"] == pytest.approx(n)
+    few = identifiability(priors, ens.iloc[:3].assign(weight=1 / 3))
+    assert set(few["verdict"]) == {"too few accepted sets to judge"}
+
+
 # --- the method ----------------------------------------------------------------------------
 
 
@@ -158,7 +186,7 @@ def _run(files, out: Path, *extra: str) -> int:
 
 
 def test_cli_end_to_end_and_workers_do_not_change_the_ensemble(files, tmp_path, capsys) -> None:
-    assert _run(files, tmp_path / "w0", "--workers", "0") == 0
+    assert _run(files, tmp_path / "w0", "--workers", "1") == 0
     assert _run(files, tmp_path / "w2", "--workers", "2") == 0
     a = pd.read_parquet(tmp_path / "w0" / "ensemble.parquet")
     b = pd.read_parquet(tmp_path / "w2" / "ensemble.parquet")
@@ -173,7 +201,8 @@ def test_cli_end_to_end_and_workers_do_not_change_the_ensemble(files, tmp_path, 
     for f in ("prior_posterior.png", "predictive.png", "identifiability.md", "calibration.json"):
         assert (out / f).stat().st_size > 0
     ident = pd.read_csv(out / "identifiability.csv")
-    assert set(ident["verdict"]) <= {"pinned", "not pinned by these targets"}
+    verdicts = {"pinned", "not pinned by these targets", "too few accepted sets to judge"}
+    assert set(ident["verdict"]) <= verdicts
     pred = pd.read_csv(out / "predictive.csv")
     assert pred["target"].tolist() == ["unsafe", "not_shared"]
     manifest = json.loads((out / "calibration.json").read_text())
