@@ -58,7 +58,12 @@ def predictive_check(predictive: pd.DataFrame, draws: pd.DataFrame) -> Figure:
     fig, axes = _grid(len(predictive))
     for ax, row in zip(axes, predictive.itertuples(index=False), strict=True):
         d = draws[draws["target"] == row.target]
-        ax.hist(d["value"], bins=25, weights=d["weight"], density=True, color=OKABE_ITO[4])
+        obs = (row.observed_lo, row.observed_hi) if row.evidence == "range" else (row.observed,) * 2
+        lo = min(float(d["value"].min()), obs[0])
+        hi = max(float(d["value"].max()), min(obs[1], max(1.0, float(d["value"].max()))))
+        pad = 0.05 * max(hi - lo, 0.01)
+        bins = np.linspace(lo - pad, hi + pad, 40)
+        ax.hist(d["value"], bins=bins, weights=d["weight"], density=True, color=OKABE_ITO[0])
         if row.evidence == "range":
             ax.axvspan(row.observed_lo, min(row.observed_hi, 1.0), color=OKABE_ITO[2], alpha=0.3)
         else:
