@@ -15,7 +15,10 @@ fixed budget per generation. Generation 0 samples the history-matched region; ea
 resamples the previous population by weight, perturbs with a normal kernel of twice the
 weighted covariance (in the unit cube of prior quantiles, where the truncated prior is
 uniform) and keeps the ``population`` candidates nearest the observations; weights are
-prior / sum_j w_j K(theta | theta_j). Because the budget is fixed and every candidate and its
+prior / sum_j w_j K(theta | theta_j). The distance compares the observation with what the
+survey would have reported from one run (noisy ABC: the run's value plus sampling error and
+model discrepancy), so the posterior targets the same observation model the likelihoods of
+:mod:`ics_sim.calibration.targets` state. Because the budget is fixed and every candidate and its
 seeds are drawn in this process before any simulation, the result is the same bit for bit
 whatever the number of workers, and a generation saved to disk resumes exactly.
 """
@@ -62,6 +65,18 @@ def distance(targets: Sequence[Target], mean: np.ndarray) -> np.ndarray:
         gap = np.array([t.gap(x) for x in mean[:, j]])
         d += gap**2 / scale
     return np.sqrt(d)
+
+
+def noisy(targets: Sequence[Target], sim: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Noisy ABC (Wilkinson 2013): what the survey would have reported had the world been
+    this run: one run's value plus the observation's sampling error (at the simulated share)
+    and the model discrepancy, from the standard normal draws ``z``."""
+    out = np.empty_like(sim, dtype=float)
+    for j, t in enumerate(targets):
+        x = sim[:, j]
+        var = np.array([t.var_obs(float(np.clip(v, 0.0, 1.0))) for v in x]) + t.discrepancy**2
+        out[:, j] = x + np.sqrt(var) * z[:, j]
+    return out
 
 
 @dataclass
@@ -196,8 +211,9 @@ def run_generation(
         else:
             u[filled:] = lo + rng.random((m - filled, d)) * (hi - lo)
     seeds = rng.integers(1, SEED_HI, size=(m, R))
+    z = rng.standard_normal((m, len(p.targets)))
     y = np.stack(evaluate(p.tasks(u, seeds)))
-    dist = distance(p.targets, y.mean(axis=1))
+    dist = distance(p.targets, noisy(p.targets, y[:, 0, :], z))
     n = min(p.budget.kept, m)
     order = np.argsort(dist, kind="stable")[:n]
     pu = u[order]

@@ -243,8 +243,8 @@ def test_resume_refuses_a_different_calibration(files, tmp_path) -> None:
 
 
 def test_sbc_ranks_in_range_on_a_toy_model() -> None:
-    """SBC on a model whose target is its parameter plus noise: ranks in [0, 1], and the 90%
-    intervals cover the truth in most runs."""
+    """SBC on a model whose target is its parameter plus noise: ranks in [0, 1], and the
+    central intervals cover the truth about as often as they claim."""
     from ics_sim.calibration.priors import PriorsFile
 
     priors = PriorsFile.model_validate(
@@ -261,9 +261,11 @@ def test_sbc_ranks_in_range_on_a_toy_model() -> None:
         return out
 
     p = Problem([target], priors, Budget(200, 2, 0, 1, 3, population=40), seed=7)
-    df = sbc(p, 20, evaluate)
-    assert df["rank"].between(0, 1).all() and len(df) == 20
-    assert df["in_90"].mean() >= 0.7
+    df = sbc(p, 40, evaluate)
+    assert df["rank"].between(0, 1).all() and len(df) == 40
+    # near nominal (ABC with a finite tolerance errs on the wide side): measured 0.68 and 0.93
+    # over 100 runs
+    assert 0.35 <= df["in_50"].mean() <= 0.9 and df["in_90"].mean() >= 0.75
     waves, gens, _ = calibrate(p, evaluate)
     assert len(waves) == 1 and len(gens) == 3
 
