@@ -99,7 +99,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         population=args.population,
     )
     total = budget.per_stage * budget.stages * (1 + args.sbc)
-    with progress_bar(total, "calibrate", "sets", enabled=not args.no_progress) as advance:
+    saved = args.out / "state"
+    done = budget.per_stage * len(list(saved.glob("*_*.npz"))) if args.resume else 0
+    with progress_bar(
+        total, "calibrate", "sets", enabled=not args.no_progress, done=min(done, total)
+    ) as advance:
         res = run_calibration(
             args.targets,
             args.parameters,

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from ics_sim.calibration.method import Budget, Problem, calibrate, distance, implausibility
@@ -176,6 +178,24 @@ def test_identifiability_verdicts() -> None:
     assert set(few["verdict"]) == {"too few accepted sets to judge"}
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    lo=st.floats(0.0, 0.9),
+    width=st.floats(0.0, 0.5),
+    sim=st.floats(0.0, 1.0),
+    var=st.floats(0.0, 0.05),
+)
+def test_range_implausibility_is_zero_inside_and_grows_outside(lo, width, sim, var) -> None:
+    r = t(range=(lo, lo + width), n=50, discrepancy=0.01)
+    imp = implausibility([r], np.array([[sim]]), np.array([[var]]))[0, 0]
+    assert imp >= 0
+    assert (imp == 0) == (lo <= sim <= lo + width)
+    further = implausibility(
+        [r], np.array([[sim + 0.1 if sim > lo else sim - 0.1]]), np.array([[var]])
+    )
+    assert further[0, 0] >= imp
+
+
 # --- the method ----------------------------------------------------------------------------
 
 
@@ -207,6 +227,12 @@ def test_cli_end_to_end_and_workers_do_not_change_the_ensemble(files, tmp_path, 
     assert pred["target"].tolist() == ["unsafe", "not_shared"]
     manifest = json.loads((out / "calibration.json").read_text())
     assert manifest["simulations"] == 20 and "ensemble.parquet" in manifest["files"]
+    # the same folder again: refused without --resume; with it, every stage is read back
+    capsys.readouterr()
+    assert _run(files, out, "--workers", "0") == 2
+    assert "--resume" in capsys.readouterr().err
+    assert _run(files, out, "--workers", "0", "--resume") == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "ensemble.parquet"), a, check_exact=True)
 
 
 def test_resume_gives_the_same_result_as_uninterrupted(files, tmp_path) -> None:
