@@ -254,6 +254,7 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
     from . import commands_sweep as sw
+    from . import commands_system as cs
     from .dashboard.launch import add_dashboard_parser
 
     return [
@@ -265,6 +266,7 @@ def _commands() -> list[Callable[[Any], None]]:
         sw.add_sweep_parser,
         sw.add_analyse_parser,
         c.add_validate_parser,
+        cs.add_import_survey_parser,
         add_dashboard_parser,
     ]
 

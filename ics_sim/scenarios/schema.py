@@ -147,6 +147,11 @@ class Scenario(_Strict):
         "default",
         description="'default', an ICB code or name (see 'ics-sim list'), or {counts: {kind: n}}",
     )
+    system: str | None = Field(
+        None,
+        description="a system file of your own partnership (organisations, forums, survey), "
+        "relative to this file; instead of 'ics' (see docs/own-partnership.md)",
+    )
     weeks: int = Field(260, ge=1, le=MAX_WEEKS, description="weeks to simulate")
     seed: int = Field(
         1, ge=0, le=MAX_SEED, description="seed of replicate 0 (replicate r uses seed + r)"
@@ -160,6 +165,7 @@ class Scenario(_Strict):
     shocks: list[EventSpec] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(default=None)
+    _system: Composition | None = PrivateAttr(default=None)
 
     @field_validator("ics")
     @classmethod
@@ -167,6 +173,14 @@ class Scenario(_Strict):
         if isinstance(ics, str) and not ics.strip():
             raise ValueError("must name an ICS ('default', an ICB code or name), not be empty")
         return ics
+
+    @model_validator(mode="after")
+    def _one_system(self) -> Scenario:
+        if self.system is not None and "ics" in self.model_fields_set:
+            raise ValueError("give either 'ics' or 'system' (a system file), not both")
+        if self.system is not None and not self.system.strip():
+            raise ValueError("system: must name a system file, not be empty")
+        return self
 
     @model_validator(mode="after")
     def _seeds_fit(self) -> Scenario:
@@ -219,9 +233,29 @@ class Scenario(_Strict):
     def source(self) -> Path | None:
         return self._source
 
+    def system_file(self) -> str | None:
+        """The system file this scenario names (``system:``, or ``ics:`` ending .yaml)."""
+        if self.system is not None:
+            return self.system
+        if isinstance(self.ics, str) and self.ics.lower().endswith((".yaml", ".yml")):
+            return self.ics
+        return None
+
     def composition(self) -> Composition:
         from ..system.lookup import resolve_composition
 
+        ref = self.system_file()
+        if ref is not None:  # a partnership's own system file, read once
+            if self._system is None:
+                from .system_file import load as load_system
+
+                field = "system" if self.system is not None else "ics"
+                base = self._source or Path.cwd() / "scenario.yaml"
+                path = resolve_reference(base, ref, field, base)
+                if not os.path.lexists(path):
+                    raise ScenarioError(self._source, field, f"no system file {_short(ref)}")
+                self._system = load_system(path, base)[1]
+            return self._system
         if isinstance(self.ics, CountsSpec):
             return resolve_composition(None, self.ics.counts)
         return resolve_composition(self.ics)
