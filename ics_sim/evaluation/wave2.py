@@ -7,7 +7,8 @@ is the mean over replicates. It is scored against the wave-2 answers by per-tie 
 correlation and mean absolute error (MAE), and so is the *persistence* null model, which
 predicts that every tie stays as it was in wave 1 (its imputed value where wave 1 had no
 answer). Both are scored on the same ties: every tie answered in wave 2, and the subset
-answered in both waves (where the null uses only real answers). The difference in MAE
+observed in both waves (wave-1 ties flagged ``observed``: every item answered, so the null
+uses only real answers). The difference in MAE
 (model minus null, with a 95% interval over ties; ties are not independent, so the interval
 is indicative) says whether the model adds anything; a negative difference favours the
 model. Whatever the result, it is reported (Grimm et al. 2005: a model earns trust by
@@ -156,7 +157,7 @@ def validate_wave2(
             )
         for subset, mask in (
             ("answered in wave 2", np.ones(len(e), bool)),
-            ("answered in both waves", w1_seen[e]),
+            ("observed in both waves", w1_seen[e]),
         ):
             rows.append(_score(item, subset, model[mask], null[mask], truth[mask]))
     if not rows:

@@ -449,7 +449,9 @@ def coverage(imp: Imported) -> tuple[pd.DataFrame, dict[str, Any]]:
     recip = sum(1 for (x, y) in answered if (y, x) in answered)
     trust = survey.answers.get("trust", {})
     both = [(v, trust[(j, i)]) for (i, j), v in trust.items() if (j, i) in trust and i < j]
-    corr = float(np.corrcoef(np.array(both).T)[0, 1]) if len(both) > 2 else math.nan
+    pairs = np.array(both, dtype=float).reshape(-1, 2)
+    varies = len(both) > 2 and pairs[:, 0].std() > 0 and pairs[:, 1].std() > 0
+    corr = float(np.corrcoef(pairs.T)[0, 1]) if varies else math.nan
     obs = int(imp.ties.observed.sum())
     totals = {
         "organisations": n,
