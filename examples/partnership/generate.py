@@ -5,7 +5,7 @@ and its organisations and answers are not real; they exist so that the tests, th
 and the dashboard have a realistic survey to import. Run from the repository root:
 
     python examples/partnership/generate.py          # writes examples/partnership/*
-    ics-sim import-survey examples/partnership/survey_wave1.csv \\
+    ics-sim import-survey examples/partnership/survey_wave1.csv --no-picture \\
         --map examples/partnership/map.yaml --out examples/partnership/partnership.yaml
 
 How the answers are made (seed 20240417, numpy's default generator; same seed, same files):

@@ -93,7 +93,7 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
     text = sf.dump(spec, header)
     # Check the output reads back before anything is written (round trip).
     sf.validated(yaml_value(text, files["system"], ""), files["system"])
-    report = coverage_markdown(spec, per_org, totals, files)
+    report = coverage_markdown(spec, per_org, totals, files, picture=not args.no_picture)
     fig = None
     if not args.no_picture:
         from ..reporting.survey_plots import plot_surveyed_network
@@ -127,7 +127,10 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
     return 0
 
 
-def coverage_markdown(spec: Any, per_org: pd.DataFrame, totals: dict, files: dict) -> str:
+def coverage_markdown(
+    spec: Any, per_org: pd.DataFrame, totals: dict, files: dict, picture: bool = True
+) -> str:
+    """The coverage report: totals, then the response rate of each organisation."""
     lines = [
         f"# Survey coverage: {spec.name}",
         "",
@@ -147,9 +150,9 @@ def coverage_markdown(spec: Any, per_org: pd.DataFrame, totals: dict, files: dic
     if totals["ignored_questions"]:
         ignored = ", ".join(f"{q!r} ({n})" for q, n in totals["ignored_questions"].items())
         lines.append(f"- questions not in the mapping file, ignored: {ignored}")
+    if picture:
+        lines += ["", f"Picture of the surveyed network: {files['picture'].name}"]
     lines += [
-        "",
-        f"Picture of the surveyed network: {files['picture'].name}",
         "",
         "## Response rate per organisation",
         "",
