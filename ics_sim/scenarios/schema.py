@@ -176,7 +176,8 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _one_system(self) -> Scenario:
-        if self.system is not None and "ics" in self.model_fields_set:
+        named = "ics" in self.model_fields_set and self.ics != "default"
+        if self.system is not None and named:
             raise ValueError("give either 'ics' or 'system' (a system file), not both")
         if self.system is not None and not self.system.strip():
             raise ValueError("system: must name a system file, not be empty")
@@ -233,6 +234,29 @@ class Scenario(_Strict):
     def source(self) -> Path | None:
         return self._source
 
+    def _system_path(self) -> Path:
+        """The system file named, relative to this scenario (or the working directory)."""
+        ref = self.system_file()
+        field = "system" if self.system is not None else "ics"
+        base = self._source or Path.cwd() / "scenario.yaml"
+        path = resolve_reference(base, ref, field, base)
+        if not os.path.lexists(path):
+            raise ScenarioError(self._source, field, f"no system file {_short(ref)}")
+        return path
+
+    def _portable_system(self) -> None:
+        """Name the system file relative to the working directory (absolute if outside it),
+        so the scenario's data (sweeps send it to worker processes) still finds it."""
+        path = self._system_path().absolute()  # the file already read (it exists)
+        try:
+            ref = str(path.relative_to(Path.cwd().absolute()))
+        except ValueError:
+            ref = str(path)
+        if self.system is not None:
+            self.system = ref
+        else:
+            self.ics = ref
+
     def system_file(self) -> str | None:
         """The system file this scenario names (``system:``, or ``ics:`` ending .yaml)."""
         if self.system is not None:
@@ -244,17 +268,12 @@ class Scenario(_Strict):
     def composition(self) -> Composition:
         from ..system.lookup import resolve_composition
 
-        ref = self.system_file()
-        if ref is not None:  # a partnership's own system file, read once
+        if self.system_file() is not None:  # a partnership's own system file, read once
             if self._system is None:
                 from .system_file import load as load_system
 
-                field = "system" if self.system is not None else "ics"
-                base = self._source or Path.cwd() / "scenario.yaml"
-                path = resolve_reference(base, ref, field, base)
-                if not os.path.lexists(path):
-                    raise ScenarioError(self._source, field, f"no system file {_short(ref)}")
-                self._system = load_system(path, base)[1]
+                path = self._system_path()
+                self._system = load_system(path, self._source or path)[1]
             return self._system
         if isinstance(self.ics, CountsSpec):
             return resolve_composition(None, self.ics.counts)
@@ -374,6 +393,9 @@ def load(path: str | Path, *, allow_outside: bool | None = None) -> Scenario:
         raw = _resolved_raw(path, path)
     scn = _validated(raw, path)
     scn._source = path
+    if scn.system_file() is not None:  # read now, then named from the working directory
+        scn.composition()
+        scn._portable_system()
     return scn
 
 

@@ -197,7 +197,7 @@ def test_ics_file_works_like_system_and_both_is_an_error(example, capsys):
     a.write_text("name: a\nics: partnership.yaml\nweeks: 2\nreplicates: 1\n")
     assert load_scenario(a).composition().n == 25
     b = example / "b.yaml"
-    b.write_text("name: b\nics: default\nsystem: partnership.yaml\n")
+    b.write_text("name: b\nics: QOX\nsystem: partnership.yaml\n")
     assert main(["check", str(b)]) == 2
     assert "either 'ics' or 'system'" in capsys.readouterr().err
     c = example / "c.yaml"
@@ -216,3 +216,18 @@ def test_anonymise_replaces_every_name():
     assert sf.validated(yaml.safe_load(text), "anon").organisations[1].name == "Acute trust 1"
     with pytest.raises(ICSSimError):
         sf.ties_from_table(pd.DataFrame({"rater": ["x"]}), spec, "t")
+
+
+def test_a_sweep_runs_on_a_system_scenario(example, capsys):
+    (example / "quick.yaml").write_text(
+        "name: quick\nsystem: partnership.yaml\nweeks: 2\nreplicates: 1\n"
+        "parameters: {warmup_weeks: 1}\n"
+    )
+    (example / "exp.yaml").write_text(
+        "name: E\nscenario: quick.yaml\ndesign: grid\nreplicates: 1\nweeks: 2\n"
+        "parameters: {trust_gain: {levels: [0.05, 0.1]}}\n"
+    )
+    out = example.parent / "sweep"
+    code = main(["sweep", str(example / "exp.yaml"), "--workers", "0", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert load_scenario(example / "quick.yaml").system == "partnership/partnership.yaml"
