@@ -255,6 +255,7 @@ def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
     from . import commands_calibrate as cal
     from . import commands_sweep as sw
+    from . import commands_system as cs
     from .dashboard.launch import add_dashboard_parser
 
     return [
@@ -267,6 +268,7 @@ def _commands() -> list[Callable[[Any], None]]:
         sw.add_analyse_parser,
         cal.add_calibrate_parser,
         c.add_validate_parser,
+        cs.add_import_survey_parser,
         add_dashboard_parser,
     ]
 

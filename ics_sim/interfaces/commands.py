@@ -65,11 +65,19 @@ def add_schema_parser(sub: Any) -> None:
         description="Print the JSON Schema of scenario files, for editors' "
         "autocompletion and validation (e.g. YAML language servers).",
     )
+    p.add_argument(
+        "--system", action="store_true", help="the schema of system files (your own partnership)"
+    )
     p.set_defaults(func=cmd_schema)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from ..scenarios.schema import json_schema
+
+    if getattr(args, "system", False):  # system files: docs/own-partnership.md
+        from .commands_system import cmd_schema_system
+
+        return cmd_schema_system()
 
     print(json.dumps(json_schema(), indent=2))
     return 0
@@ -513,11 +521,19 @@ def add_validate_parser(sub: Any) -> None:
         "--sobol", type=Path, default=None, help="results folder of a Sobol sweep to include"
     )
     p.add_argument("--no-progress", action="store_true", help="do not report each stage")
+    from .commands_system import add_wave2_options
+
+    add_wave2_options(p)  # validate --system FILE --wave2 SURVEY2 (docs/own-partnership.md)
     p.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..reporting.validation_report import validate
+
+    if args.system is not None or args.wave2 is not None:
+        from .commands_system import cmd_validate_wave2
+
+        return cmd_validate_wave2(args)
 
     def say(stage: str) -> None:
         if not args.no_progress:

@@ -147,6 +147,11 @@ class Scenario(_Strict):
         "default",
         description="'default', an ICB code or name (see 'ics-sim list'), or {counts: {kind: n}}",
     )
+    system: str | None = Field(
+        None,
+        description="a system file of your own partnership (organisations, forums, survey), "
+        "relative to this file; instead of 'ics' (see docs/own-partnership.md)",
+    )
     weeks: int = Field(260, ge=1, le=MAX_WEEKS, description="weeks to simulate")
     seed: int = Field(
         1, ge=0, le=MAX_SEED, description="seed of replicate 0 (replicate r uses seed + r)"
@@ -160,6 +165,7 @@ class Scenario(_Strict):
     shocks: list[EventSpec] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(default=None)
+    _system: Composition | None = PrivateAttr(default=None)
 
     @field_validator("ics")
     @classmethod
@@ -167,6 +173,15 @@ class Scenario(_Strict):
         if isinstance(ics, str) and not ics.strip():
             raise ValueError("must name an ICS ('default', an ICB code or name), not be empty")
         return ics
+
+    @model_validator(mode="after")
+    def _one_system(self) -> Scenario:
+        named = "ics" in self.model_fields_set and self.ics != "default"
+        if self.system is not None and named:
+            raise ValueError("give either 'ics' or 'system' (a system file), not both")
+        if self.system is not None and not self.system.strip():
+            raise ValueError("system: must name a system file, not be empty")
+        return self
 
     @model_validator(mode="after")
     def _seeds_fit(self) -> Scenario:
@@ -219,9 +234,47 @@ class Scenario(_Strict):
     def source(self) -> Path | None:
         return self._source
 
+    def _system_path(self) -> Path:
+        """The system file named, relative to this scenario (or the working directory)."""
+        ref = self.system_file()
+        field = "system" if self.system is not None else "ics"
+        base = self._source or Path.cwd() / "scenario.yaml"
+        path = resolve_reference(base, ref, field, base)
+        if not os.path.lexists(path):
+            raise ScenarioError(self._source, field, f"no system file {_short(ref)}")
+        return path
+
+    def _portable_system(self) -> None:
+        """Name the system file relative to the working directory (absolute if outside it),
+        so the scenario's data (sweeps send it to worker processes) still finds it."""
+        path = self._system_path().absolute()  # the file already read (it exists)
+        try:
+            ref = str(path.relative_to(Path.cwd().absolute()))
+        except ValueError:
+            ref = str(path)
+        if self.system is not None:
+            self.system = ref
+        else:
+            self.ics = ref
+
+    def system_file(self) -> str | None:
+        """The system file this scenario names (``system:``, or ``ics:`` ending .yaml)."""
+        if self.system is not None:
+            return self.system
+        if isinstance(self.ics, str) and self.ics.lower().endswith((".yaml", ".yml")):
+            return self.ics
+        return None
+
     def composition(self) -> Composition:
         from ..system.lookup import resolve_composition
 
+        if self.system_file() is not None:  # a partnership's own system file, read once
+            if self._system is None:
+                from .system_file import load as load_system
+
+                path = self._system_path()
+                self._system = load_system(path, self._source or path)[1]
+            return self._system
         if isinstance(self.ics, CountsSpec):
             return resolve_composition(None, self.ics.counts)
         return resolve_composition(self.ics)
@@ -340,6 +393,9 @@ def load(path: str | Path, *, allow_outside: bool | None = None) -> Scenario:
         raw = _resolved_raw(path, path)
     scn = _validated(raw, path)
     scn._source = path
+    if scn.system_file() is not None:  # read now, then named from the working directory
+        scn.composition()
+        scn._portable_system()
     return scn
 
 

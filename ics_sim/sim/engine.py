@@ -121,6 +121,11 @@ class Engine:
         self.n_ics = len(composition.ics_names)
         self.week = 0
         self.warm_up(int(self.params.warmup_weeks))
+        if composition.observed_ties is not None and self.params.warmup_weeks > 0:
+            # A partnership's own survey describes its ties at week 0, after the warm-up.
+            from ..state.observed import apply_observed
+
+            apply_observed(self.state, composition, self.topo, self.params, traits=False)
         warmup.WARM_UPS.keep(warm_key, self.__dict__, self.topo.e * len(self.seeds))
         self.interventions = list(interventions)
 

@@ -49,6 +49,11 @@ def fingerprint(comp: Composition) -> str:
         for x in (f.name, f.type, np.asarray(f.members, dtype=np.int64), f.period, f.offset):
             add(x)
         add((f.rule, f.ics))
+    # A partnership's own survey and traits (system files): two waves differ only here.
+    for extra in (comp.observed_ties, comp.trait_overrides):
+        add(extra is None)
+        for x in extra.digest_parts() if extra is not None else ():
+            add(x)
     return h.hexdigest()
 
 

@@ -290,7 +290,7 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
     advantage = np.clip(u * reach, 0.0, 1.0)
     zeros_n = np.zeros((R, N))
     zeros_e = np.zeros((R, E))
-    return State(
+    state = State(
         kind=kind,
         sector=SECTOR[kind].astype(np.int64),
         capacity=capacity,
@@ -344,6 +344,11 @@ def initialise(comp: Composition, topo: Topology, p: Params, seeds: list[int]) -
         prop_loss=np.zeros((R, M)),
         tally={},
     )
+    # A partnership's own system file: its surveyed ties and known traits replace the draws.
+    from .observed import apply_observed
+
+    apply_observed(state, comp, topo, p)
+    return state
 
 
 def aim_gap(s: State, topo: Topology) -> np.ndarray:

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..core.errors import ICSSimError
 from .kinds import KIND_KEYS, Kind, parse_kind
+from .observed import ObservedTies, TraitOverrides
 
 MAJORITY, SUPERMAJORITY, CONSENSUS = 0.5, 0.75, 1.0
 RULE_NAMES = {MAJORITY: "majority", SUPERMAJORITY: "supermajority", CONSENSUS: "consensus"}
@@ -74,6 +75,10 @@ class Composition:
     ics_names: list[str] = field(default_factory=lambda: ["ICS"])
     codes: list[str] | None = None  # real ODS / ONS codes where known
     provenance: str = "synthetic (counts by kind)"
+    # A partnership's own system file (ics_sim.scenarios.system_file): its surveyed ties and
+    # known traits, applied by ics_sim.state.observed at the start. None: drawn by kind.
+    observed_ties: ObservedTies | None = None
+    trait_overrides: TraitOverrides | None = None
 
     def __post_init__(self) -> None:
         self.kind = np.asarray(self.kind, dtype=np.int8)

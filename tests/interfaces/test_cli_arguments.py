@@ -27,7 +27,9 @@ from ics_sim.interfaces.cli import build_parser, main
 from tests.helpers import bounded as _bounded
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ("run", "check", "schema", "list", "compare", "validate", "sweep", "analyse")
+COMMANDS = (
+    "run", "check", "schema", "list", "compare", "validate", "sweep", "analyse", "import-survey"
+)  # fmt: skip
 LIMIT_BYTES = 2 << 30
 ALARM_SECONDS = 120
 

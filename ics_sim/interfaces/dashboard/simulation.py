@@ -280,7 +280,7 @@ class Setup:
         if system.kind == "scenario":
             assert system.path is not None
             scn = load(system.path)
-            if isinstance(scn.ics, str):
+            if isinstance(scn.ics, str) and scn.system_file() is None:  # own system: below
                 comp = _composition("ics" if scn.ics.lower() != "default" else "default", scn.ics)
             else:
                 comp = scn.composition()
