@@ -389,7 +389,6 @@ def prim_box(
     if y.all() or not y.any():
         return None
     import logging
-
     import warnings
 
     try:

@@ -256,9 +256,13 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
     ens, drawn, ens_path = getattr(args, "ensemble_draw", None) or (None, None, None)
-    k = len(drawn) if drawn is not None else 1
-    what = f"{scn.name}: {k} sets x {reps} replicates" if ens else f"{scn.name}: {reps} replicates"
-    with progress_bar(k * reps * weeks, what, "weeks", show) as advance:
+    n_sets = len(drawn) if drawn is not None else 1
+    what = (
+        f"{scn.name}: {n_sets} sets x {reps} replicates"
+        if ens
+        else f"{scn.name}: {reps} replicates"
+    )
+    with progress_bar(n_sets * reps * weeks, what, "weeks", show) as advance:
         if ens is not None:  # every drawn parameter set (ics_sim.experiments.ensemble_runs)
             from ..experiments.ensemble_runs import run_ensemble
 
@@ -314,7 +318,7 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
         scenario=scn.model_dump(mode="json"),
         replicates=reps,
         weeks=weeks,
-        seeds=scn.seeds(k * reps, seed),
+        seeds=scn.seeds(n_sets * reps, seed),
         parameters=params,
         **(
             {
@@ -336,7 +340,7 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     )
     last = df[df["week"] == weeks]
     if ens is not None:
-        print(f"{scn.name}: {k} parameter sets of {ens_path} (outcomes have a 'set' column)")
+        print(f"{scn.name}: {n_sets} parameter sets of {ens_path} (outcomes have a 'set' column)")
     print(
         f"{scn.name}: {reps} replicate{'s' * (reps != 1)} x {weeks} weeks; simulation "
         f"{wall:.1f} s, "
@@ -344,8 +348,8 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     )
     for k in (*PRACTICES, "collaboration_index"):
         q = last[k].quantile([0.1, 0.5, 0.9])
-        runs = f"{reps} replicates" if ens is None else f"{k} sets x {reps} replicates"
-        band = f"  (10-90% of {runs}: {q[0.1]:.3f}-{q[0.9]:.3f})" if k * reps > 1 else ""
+        runs = f"{reps} replicates" if ens is None else f"{n_sets} sets x {reps} replicates"
+        band = f"  (10-90% of {runs}: {q[0.1]:.3f}-{q[0.9]:.3f})" if n_sets * reps > 1 else ""
         print(f"  {label_of(k):34s} {q[0.5]:.3f} {band}".rstrip())
     if df_ics is not None:
         _print_ics_ranking(df_ics, weeks, reps)

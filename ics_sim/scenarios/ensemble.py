@@ -125,7 +125,9 @@ def _problems_of(df: pd.DataFrame) -> list[tuple[str, str]]:
             bad = np.flatnonzero(~np.isfinite(a) | (a < 0))
             if len(bad):
                 i = int(bad[0])
-                found.append(("column 'weight'", f"{where(i)}: {a[i]!r} must be a number >= 0"))
+                found.append(
+                    ("column 'weight'", f"{where(i)}: {float(a[i])!r} must be a number >= 0")
+                )
             elif abs(a.sum() - 1.0) > WEIGHT_TOLERANCE:
                 found.append(
                     (
@@ -164,7 +166,7 @@ def _problems_of(df: pd.DataFrame) -> list[tuple[str, str]]:
             found.append(
                 (
                     fld,
-                    f"{where(i)}: {a[i]!r} is outside the valid range [{p.lo:g}, {p.hi:g}] "
+                    f"{where(i)}: {float(a[i])!r} is outside the valid range [{p.lo:g}, {p.hi:g}] "
                     f"({p.unit}){more}",
                 )
             )
@@ -173,7 +175,7 @@ def _problems_of(df: pd.DataFrame) -> list[tuple[str, str]]:
             frac = np.flatnonzero(a != np.round(a))
             if len(frac):
                 i = int(frac[0])
-                found.append((fld, f"{where(i)}: {name} is a whole number, got {a[i]!r}"))
+                found.append((fld, f"{where(i)}: {name} is a whole number, got {float(a[i])!r}"))
     return found
 
 
@@ -338,7 +340,7 @@ def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     found: list[tuple[str, str]] = []
     for name, spec in params.items():
-        fld = f"parameters.{_short(name)}"
+        fld = f"parameters.{name if isinstance(name, str) and len(name) <= 60 else _short(name)}"
         if name not in table:
             found.append((fld, f"is not a model parameter{suggest(str(name)[:100], table)}"))
             continue
