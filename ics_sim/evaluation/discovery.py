@@ -195,7 +195,7 @@ def load_discovery(path: str | Path, overrides: Sequence[str] = ()) -> LoadedDis
     pname = pname or " + ".join(e["type"].replace("_", " ") for e in events)
     targets, found = [], []
     for name, ps_ in spec.factors.items():
-        fld = f"factors.{_short(name, 60)}"
+        fld = f"factors.{name if len(name) <= 60 else _short(name, 60)}"
         try:
             t = resolve_target(name, base)
             _check_spec(t, ps_, "lhs", path, fld)
@@ -344,9 +344,11 @@ class Box:
     mass: float
     trajectory: pd.DataFrame  # coverage, density, mass, res_dim of each peeling step
     chosen: int
+    extent: dict[str, tuple[float, float]] = field(default_factory=dict)  # the data's
 
-    def condition(self, ranges: dict[str, tuple[float, float]]) -> str:
-        return describe(self.limits, ranges)
+    def condition(self) -> str:
+        """The box in words; a side is named only where PRIM cut it (not at the data's edge)."""
+        return describe(self.limits, self.extent)
 
 
 @dataclass
@@ -403,9 +405,32 @@ def prim_box(
     logging.getLogger("EMA.analysis.prim").setLevel(logging.WARNING)
     x = x.astype(float).reset_index(drop=True)
     # threshold 0: always the whole trajectory (the box is chosen from it below)
-    p = prim.Prim(x, y.astype(int), threshold=0.0, mass_min=mass_min)
-    box = p.find_box()
-    traj = box.peeling_trajectory.reset_index(drop=True)
+    with warnings.catch_warnings():  # the workbench's own deprecation warnings
+        warnings.simplefilter("ignore")
+        p = prim.Prim(x, y.astype(int), threshold=0.0, mass_min=mass_min)
+        box = p.find_box()
+    # Coverage, density and mass of every box on the trajectory, counted here from its
+    # limits (the workbench's own columns are not reliable under every pandas version).
+    xv = x.to_numpy(dtype=float)
+    rows = []
+    for lims in box.box_lims:
+        lo = lims[list(x.columns)].iloc[0].to_numpy(dtype=float)
+        hi = lims[list(x.columns)].iloc[1].to_numpy(dtype=float)
+        inside = np.all((xv >= lo) & (xv <= hi), axis=1)
+        first = box.box_lims[0]
+        res = sum(
+            lims[c].iloc[0] != first[c].iloc[0] or lims[c].iloc[1] != first[c].iloc[1]
+            for c in x.columns
+        )
+        rows.append(
+            {
+                "coverage": float(y[inside].sum() / y.sum()),
+                "density": float(y[inside].mean()) if inside.any() else 0.0,
+                "mass": float(inside.mean()),
+                "res_dim": int(res),
+            }
+        )
+    traj = pd.DataFrame(rows)
     ok = traj.index[traj["density"] >= density_threshold - 1e-12]
     i = int(traj.loc[ok, "coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
     lims, first = box.box_lims[i], box.box_lims[0]
@@ -420,8 +445,9 @@ def prim_box(
         coverage=float(traj.loc[i, "coverage"]),
         density=float(traj.loc[i, "density"]),
         mass=float(traj.loc[i, "mass"]),
-        trajectory=traj[["coverage", "density", "mass", "res_dim"]].copy(),
+        trajectory=traj,
         chosen=i,
+        extent={c: (float(first[c].iloc[0]), float(first[c].iloc[1])) for c in x.columns},
     )
 
 
@@ -483,23 +509,21 @@ def find_rules(
     )
 
 
-def sentences(
-    rules: Rules, portfolio: str, outcome_words: str, ranges: dict[str, tuple[float, float]]
-) -> list[str]:
+def sentences(rules: Rules, portfolio: str, outcome_words: str) -> list[str]:
     """The rules in plain language, headline first."""
     head = f"{portfolio} {outcome_words} in {rules.share_success:.0%} of {rules.n} sampled futures"
     out = []
     f, s = rules.failure, rules.success
     if f is not None and f.limits:
         out.append(
-            f"{head} unless {f.condition(ranges)} (that box holds {f.coverage:.0%} of the "
+            f"{head} unless {f.condition()} (that box holds {f.coverage:.0%} of the "
             f"failures, coverage; {f.density:.0%} of the futures in it fail, density)."
         )
     else:
         out.append(head + ".")
     if s is not None and s.limits:
         out.append(
-            f"It succeeds in {s.density:.0%} of futures where {s.condition(ranges)} (density; "
+            f"It succeeds in {s.density:.0%} of futures where {s.condition()} (density; "
             f"that box holds {s.coverage:.0%} of the successes, coverage)."
         )
     return out

@@ -87,7 +87,7 @@ def _discover(args, run, loaded) -> int:
     words = f"{sign} {spec.outcome.replace('_', ' ')}"
     if spec.success.threshold:
         words += f" by more than {spec.success.threshold:g}"
-    lines = sentences(rules, loaded.portfolio_name, words, ranges)
+    lines = sentences(rules, loaded.portfolio_name, words)
     run.table("points.parquet", points, "points.parquet")
     run.table("points.csv", points, "points.csv")
     md = _markdown(loaded, rules, lines, ranges)
