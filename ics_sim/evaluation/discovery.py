@@ -485,6 +485,9 @@ def cart_rules(
         walk(t.children_right[node], [*conds, f"{name} > {thr:.3g}"])
 
     walk(0, [])
+    if len(np.unique(np.asarray(y, dtype=int))) < 2:  # nothing to split
+        every = "succeeds" if np.all(y) else "fails"
+        return rules, f"(the portfolio {every} in every future: no split)", clf
     return rules, export_text(clf, feature_names=names), clf
 
 
