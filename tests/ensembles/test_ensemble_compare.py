@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ics_sim.evaluation.ensemble_compare import (
     ensemble_summary,
@@ -161,3 +163,22 @@ def test_scenario_field_is_relative_to_its_file_and_inherited(folder: Path, caps
     assert main(["run", "small.yaml", "--sets", "2", "--out", "r3", "--no-progress"]) == 2
     assert "--sets needs an ensemble" in capsys.readouterr().err
     assert not (folder / "r2").exists() and not (folder / "r3").exists()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(2, 8),
+    st.integers(2, 6),
+    st.integers(0, 2**32),
+    st.floats(-5, 5),
+    st.floats(0.1, 10),
+)
+def test_split_shifts_and_scales_as_variances_do(sets, reps, seed, shift, scale) -> None:
+    d = np.random.default_rng(seed).normal(size=(sets, reps))
+    w = np.random.default_rng(seed + 1).random(sets) + 0.1
+    a, b = variance_split(d, w), variance_split(shift + scale * d, w)
+    assert b["mean"] == pytest.approx(shift + scale * a["mean"], abs=1e-9)
+    for k in ("between_set_variance", "within_set_variance", "parameter_variance"):
+        assert b[k] == pytest.approx(scale**2 * a[k], rel=1e-9, abs=1e-12)
+    assert 0.0 <= a["parameter_share"] <= 1.0
+    assert a["parameter_share"] == pytest.approx(b["parameter_share"], abs=1e-9)
