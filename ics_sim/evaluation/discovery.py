@@ -356,6 +356,7 @@ class Box:
     trajectory: pd.DataFrame  # coverage, density, mass, res_dim of each peeling step
     chosen: int
     extent: dict[str, tuple[float, float]] = field(default_factory=dict)  # the data's
+    met: bool = True  # some box on the trajectory reached the density asked for
 
     def condition(self) -> str:
         """The box in words; a side is named only where PRIM cut it (not at the data's edge)."""
@@ -459,6 +460,7 @@ def prim_box(
         trajectory=traj,
         chosen=i,
         extent={c: (float(first[c].iloc[0]), float(first[c].iloc[1])) for c in x.columns},
+        met=bool(len(ok)),
     )
 
 
@@ -531,16 +533,25 @@ def sentences(rules: Rules, portfolio: str, outcome_words: str) -> list[str]:
     if f is not None and f.limits:
         out.append(
             f"{head} unless {f.condition()} (that box holds {f.coverage:.0%} of the "
-            f"failures, coverage; {f.density:.0%} of the futures in it fail, density)."
+            f"failures, coverage; {f.density:.0%} of the futures in it fail, density)." + _weak(f)
         )
     else:
         out.append(head + ".")
     if s is not None and s.limits:
         out.append(
             f"It succeeds in {s.density:.0%} of futures where {s.condition()} (density; "
-            f"that box holds {s.coverage:.0%} of the successes, coverage)."
+            f"that box holds {s.coverage:.0%} of the successes, coverage)." + _weak(s)
         )
     return out
+
+
+def _weak(b: Box) -> str:
+    if b.met:
+        return ""
+    return (
+        " No box reached the density asked for (density_threshold): this is the densest; "
+        "read it as a hint, and sample more futures."
+    )
 
 
 def rules_json(rules: Rules, lines: list[str]) -> dict[str, Any]:

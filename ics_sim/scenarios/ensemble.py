@@ -48,6 +48,8 @@ META_KEY = "ics_sim"
 WEIGHT_TOLERANCE = 1e-9
 #: Largest ensemble read (rows).
 MAX_SETS = 1_000_000
+#: Largest ensemble file read (a million sets of 30 parameters is about 250 MB).
+MAX_BYTES = 512 << 20
 
 
 def declared_params() -> dict[str, Param]:
@@ -203,6 +205,11 @@ def read_ensemble(path: str | Path) -> Ensemble:
         raise ScenarioError(path, "", "no such ensemble file")
     if not path.is_file():
         raise ScenarioError(path, "", "is not a file; give an ensemble Parquet file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ScenarioError(
+            path, "", f"is {size:,} bytes; ensemble files may be at most {MAX_BYTES:,} bytes"
+        )
     try:
         t = pq.read_table(path)
         df = t.to_pandas()
