@@ -145,6 +145,15 @@ class Experiment(_Strict):
     series: bool = Field(False, description="also keep every outcome's weekly series")
     second_order: bool = Field(False, description="sobol only: also second-order indices")
     morris_levels: int = Field(4, ge=2, le=100, description="morris only: grid levels (p)")
+    # Parameter ensemble (docs/ensembles-and-discovery.md): design points x parameter sets.
+    ensemble: str | None = Field(
+        None,
+        description="parameter ensemble file (Parquet), relative to this file; every design "
+        "point runs with every drawn set (default: the base scenario's 'ensemble:', if any)",
+    )
+    sets: int | None = Field(
+        None, ge=1, le=100_000, description="with an ensemble: draw this many sets by weight"
+    )
     out: str | None = Field(
         None,
         description="results folder, relative to the working directory "
@@ -297,6 +306,18 @@ class Loaded:
     base: Scenario
     base_path: Path
     targets: tuple[Target, ...]
+    # With an ensemble: its parameters (the last targets), the drawn sets, their weights and
+    # values; the design is crossed with the sets (point p * K + j runs set j).
+    ensemble: tuple[Target, ...] = ()
+    ensemble_sets: tuple[int, ...] = ()
+    ensemble_weights: tuple[float, ...] = ()
+    ensemble_values: tuple[tuple[float, ...], ...] = ()
+    ensemble_file: str | None = None
+
+    @property
+    def design_targets(self) -> tuple[Target, ...]:
+        """The targets the design varies (without the ensemble's parameters)."""
+        return self.targets[: len(self.targets) - len(self.ensemble)]
 
     @property
     def names(self) -> list[str]:
@@ -321,16 +342,25 @@ class Loaded:
     def problem(self) -> dict[str, Any]:
         """The SALib problem: names and bounds (continuous designs)."""
         return {
-            "num_vars": len(self.targets),
-            "names": self.names,
+            "num_vars": len(self.design_targets),
+            "names": [t.name for t in self.design_targets],
             "bounds": [list(map(float, s.range)) for s in self._specs() if s.range is not None],
         }
 
     def _specs(self) -> list[ParameterSpec]:
-        return [self.spec.parameters[t.name] for t in self.targets]
+        return [self.spec.parameters[t.name] for t in self.design_targets]
 
     def design(self) -> np.ndarray:
-        """The design points, (points, parameters), in the order the analysis needs."""
+        """The design points, (points, parameters), in the order the analysis needs; with an
+        ensemble, each point repeated once per drawn set with the set's values appended."""
+        d = self._design()
+        if not self.ensemble_file:
+            return d
+        k = len(self.ensemble_sets)
+        values = np.asarray(self.ensemble_values, dtype=float).reshape(k, len(self.ensemble))
+        return np.hstack([np.repeat(d, k, axis=0), np.tile(values, (len(d), 1))])
+
+    def _design(self) -> np.ndarray:
         specs = self._specs()
         kind = self.spec.design
         if kind == "grid":
@@ -363,9 +393,16 @@ class Loaded:
             weeks=self.weeks,
             seed=self.seed,
             samples=self.spec.samples,
-            parameters={t.name: spec["parameters"][t.name] for t in self.targets},
+            parameters={t.name: spec["parameters"][t.name] for t in self.design_targets},
         )
         spec.pop("out", None)
+        if self.ensemble_file:
+            spec["ensemble"] = {
+                "file": self.ensemble_file,
+                "sets": list(self.ensemble_sets),
+                "weights": list(self.ensemble_weights),
+                "parameters": [t.name for t in self.ensemble],
+            }
         return {
             "experiment": spec,
             "base_scenario": scenario_data(self.base),
@@ -489,9 +526,11 @@ def validate(
     if found:
         raise ScenarioError.of(path, found)
     loaded = Loaded(spec, Path(path) if path else None, base, base_path, tuple(targets))
+    loaded = _with_ensemble(loaded, path)
     last = spec.replicates - 1
     if not spec.common_random_numbers:
-        last += (points_count(spec) - 1) * spec.replicates
+        sets = max(1, len(loaded.ensemble_sets))
+        last += (points_count(spec) * sets - 1) * spec.replicates
     check_seeds(loaded.seed, last, path, "seed")
     check_sweep(loaded, processes=1, timed=False)
     return loaded
@@ -508,7 +547,7 @@ def check_sweep(
     workers.
     """
     spec = loaded.spec
-    points = points_count(spec)
+    points = points_count(spec) * max(1, len(loaded.ensemble_sets))
     procs = max(1, os.cpu_count() or 1) if processes is None else max(1, processes)
     design = points * max(1, len(spec.parameters)) * 8 * 4  # the points and SALib's copies
     if design > available_memory() and not (force or is_forced()):
@@ -533,6 +572,50 @@ def check_sweep(
         f"x {loaded.weeks:,} weeks",
         fix="use fewer samples, replicates or weeks (--set samples=8 --set weeks=26), fewer "
         "--workers, or pass --force to try anyway",
+    )
+
+
+def _with_ensemble(loaded: Loaded, path: Any) -> Loaded:
+    """``loaded`` crossed with its ensemble's drawn sets (the experiment's ``ensemble``, else
+    the base scenario's), or unchanged. An ensemble parameter the design varies, or the base
+    scenario sets itself, keeps that value (as in ``run --ensemble``)."""
+    import dataclasses
+
+    from ..scenarios.ensemble import draw, read_ensemble
+
+    spec = loaded.spec
+    if spec.ensemble is not None:
+        if path is not None:
+            file = resolve_reference(Path(path), spec.ensemble, "ensemble", Path(path))
+        else:
+            file = Path(spec.ensemble)
+    elif loaded.base.ensemble:
+        file = Path(loaded.base.ensemble)
+    else:
+        if spec.sets is not None:
+            raise ScenarioError(path, "sets", "needs an ensemble ('ensemble:' here or in the base)")
+        return loaded
+    if spec.design in ("sobol", "morris"):
+        raise ScenarioError(
+            path,
+            "ensemble",
+            f"the {spec.design} design cannot be crossed with an ensemble (its analysis needs "
+            "its own structure of points); use the lhs or grid design",
+        )
+    ens = read_ensemble(file)
+    drawn = draw(ens, spec.sets, loaded.seed)
+    varied = {t.name for t in loaded.targets}
+    names = [p for p in ens.parameters if p not in varied and p not in loaded.base.parameters]
+    extra = tuple(resolve_target(n, loaded.base) for n in names)
+    values = tuple(tuple(float(ens.values(s)[n]) for n in names) for s in drawn.sets)
+    return dataclasses.replace(
+        loaded,
+        targets=(*loaded.targets, *extra),
+        ensemble=extra,
+        ensemble_sets=drawn.sets,
+        ensemble_weights=drawn.weights,
+        ensemble_values=values,
+        ensemble_file=str(file),
     )
 
 

@@ -286,7 +286,7 @@ def _previous_run(out: Path) -> None:
         owned = {MANIFEST} | {f["path"] for f in manifest.get("files", {}).values()}
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         kind, owned = "", set()
-    if not kind.startswith(("ics-sim run", "ics-sim compare")):
+    if not kind.startswith(("ics-sim run", "ics-sim compare", "ics-sim discover")):
         raise ICSSimError(
             f"output folder {str(out)!r} is not empty and holds no ics-sim run (no readable "
             f"{MANIFEST} of 'ics-sim run' or 'compare'); nothing was changed: choose a new "

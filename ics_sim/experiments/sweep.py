@@ -370,6 +370,9 @@ class _Writer:
             )
             for j, t in enumerate(loaded.targets)
         }
+        # with an ensemble, point p * K + j runs set j (ics_sim.experiments.spec.Loaded.design)
+        sets = np.asarray(loaded.ensemble_sets, dtype=np.int64)
+        self.set_of_point = np.tile(sets, len(design) // len(sets)) if len(sets) else None
         self.pending: list[dict[str, Any]] = []
         self.n_runs = self.n_series = 0
         self.last = time.monotonic()
@@ -407,6 +410,8 @@ class _Writer:
             "replicate": reps,
             "seed": np.concatenate([r["seeds"] for r in batch]),
         }
+        if self.set_of_point is not None:
+            cols["set"] = self.set_of_point[points]
         for name, values in self.applied.items():
             cols[name] = values[points]
         final = np.concatenate([r["final"] for r in batch])
@@ -487,7 +492,9 @@ def _new_manifest(loaded: Loaded, design: np.ndarray) -> dict[str, Any]:
         "nearest whole number when run (the runs/ columns hold the values used)",
     }
     if spec.design == "grid":
-        design_info["levels"] = {n: spec.parameters[n].levels for n in names}
+        design_info["levels"] = {
+            t.name: spec.parameters[t.name].levels for t in loaded.design_targets
+        }
     else:
         design_info["problem"] = loaded.problem()
         design_info["samples"] = spec.samples

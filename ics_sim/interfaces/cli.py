@@ -109,6 +109,9 @@ def add_run(sub: Any) -> None:
         action="store_true",
         help="never show the progress bar (it is only shown when stderr is a terminal)",
     )
+    from .commands_ensemble import add_ensemble_options
+
+    add_ensemble_options(p)
     p.set_defaults(func=cmd_run)
 
 
@@ -137,6 +140,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_scenario_files(args)
     if args.replicates is not None:
         raise UsageError("--replicates needs a scenario file: ics-sim run SCENARIO.yaml")
+    if args.ensemble is not None or args.sets is not None:
+        raise UsageError("--ensemble and --sets need a scenario file: ics-sim run SCENARIO.yaml")
     args.weeks = DEFAULT_WEEKS if args.weeks is None else args.weeks
     args.seed = DEFAULT_SEED if args.seed is None else args.seed
     _check_single(args)
@@ -254,6 +259,8 @@ def _print_summary(df, model, args, wall, out, files, practices, labels) -> None
 def _commands() -> list[Callable[[Any], None]]:
     from . import commands as c
     from . import commands_calibrate as cal
+    from . import commands_discover as disc
+    from . import commands_ensemble as ens
     from . import commands_sweep as sw
     from . import commands_system as cs
     from .dashboard.launch import add_dashboard_parser
@@ -267,6 +274,8 @@ def _commands() -> list[Callable[[Any], None]]:
         sw.add_sweep_parser,
         sw.add_analyse_parser,
         cal.add_calibrate_parser,
+        disc.add_discover_parser,
+        ens.add_ensemble_parser,
         c.add_validate_parser,
         cs.add_import_survey_parser,
         add_dashboard_parser,
@@ -293,11 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Commands that read scenario or experiment files (and so follow ``extends``/``scenario:``).
-READS_FILES = ("run", "check", "compare", "list", "sweep")
+READS_FILES = ("run", "check", "compare", "list", "sweep", "discover")
 
 
 #: Commands that start simulations (and so may be too big for the machine).
-RUNS_MODEL = ("run", "compare", "sweep", "calibrate")
+RUNS_MODEL = ("run", "compare", "sweep", "calibrate", "discover")
 #: Upper bounds of the numeric options every command shares, by option name.
 BOUNDS = {"seed": MAX_SEED, "weeks": MAX_WEEKS, "replicates": MAX_REPLICATES}
 

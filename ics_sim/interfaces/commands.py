@@ -242,6 +242,9 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
     scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
+    from . import commands_ensemble  # --ensemble: read and checked before anything is written
+
+    args.ensemble_draw = commands_ensemble.resolve(args, [scn], reps, seed)
     with RunWriter(args.out) as run:
         return _run_scenario(args, run, scn, reps, weeks, seed)
 
@@ -260,10 +263,22 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
 
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
-    with progress_bar(reps * weeks, f"{scn.name}: {reps} replicates", "weeks", show) as advance:
-        df, df_ics = run_scenario_tables(
-            scn, replicates=reps, weeks=weeks, seed=seed, progress=advance, snapshot=snapshot
-        )
+    ens, drawn, ens_path = getattr(args, "ensemble_draw", None) or (None, None, None)
+    n_sets = len(drawn) if drawn is not None else 1
+    what = (
+        f"{scn.name}: {n_sets} sets x {reps} replicates"
+        if ens
+        else f"{scn.name}: {reps} replicates"
+    )
+    with progress_bar(n_sets * reps * weeks, what, "weeks", show) as advance:
+        if ens is not None:  # every drawn parameter set (ics_sim.experiments.ensemble_runs)
+            from ..experiments.ensemble_runs import run_ensemble
+
+            df, df_ics = run_ensemble(scn, ens, drawn, reps, weeks, seed, advance, snapshot)
+        else:
+            df, df_ics = run_scenario_tables(
+                scn, replicates=reps, weeks=weeks, seed=seed, progress=advance, snapshot=snapshot
+            )
     wall = time.perf_counter() - t0
     run.table("outcomes.parquet", df, "outcomes.parquet")
     run.table("outcomes.csv", df, "outcomes.csv")
@@ -311,13 +326,29 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
         scenario=scn.model_dump(mode="json"),
         replicates=reps,
         weeks=weeks,
-        seeds=scn.seeds(reps, seed),
+        seeds=scn.seeds(n_sets * reps, seed),
         parameters=params,
+        **(
+            {
+                "ensemble": {
+                    "file": str(ens_path),
+                    "meta": ens.meta,
+                    "sets": list(drawn.sets),
+                    "weights": list(drawn.weights),
+                    "parameters": ens.parameters,
+                    "seeds": "replicate r of the set at position j: seed + j * replicates + r",
+                }
+            }
+            if ens is not None
+            else {}
+        ),
         composition={"name": comp.name, "counts": comp.counts()},
         simulation_seconds=round(wall, 3),
         wall_time_seconds=round(elapsed(), 3),
     )
     last = df[df["week"] == weeks]
+    if ens is not None:
+        print(f"{scn.name}: {n_sets} parameter sets of {ens_path} (outcomes have a 'set' column)")
     print(
         f"{scn.name}: {reps} replicate{'s' * (reps != 1)} x {weeks} weeks; simulation "
         f"{wall:.1f} s, "
@@ -325,7 +356,8 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     )
     for k in (*PRACTICES, "collaboration_index"):
         q = last[k].quantile([0.1, 0.5, 0.9])
-        band = f"  (10-90% of {reps} replicates: {q[0.1]:.3f}-{q[0.9]:.3f})" if reps > 1 else ""
+        runs = f"{reps} replicates" if ens is None else f"{n_sets} sets x {reps} replicates"
+        band = f"  (10-90% of {runs}: {q[0.1]:.3f}-{q[0.9]:.3f})" if n_sets * reps > 1 else ""
         print(f"  {label_of(k):34s} {q[0.5]:.3f} {band}".rstrip())
     if df_ics is not None:
         _print_ics_ranking(df_ics, weeks, reps)
@@ -404,6 +436,9 @@ def add_compare_parser(sub: Any) -> None:
     )
     p.add_argument("--out", type=Path, default=Path("ics-sim-compare"), help="output folder")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    from .commands_ensemble import add_ensemble_options
+
+    add_ensemble_options(p)
     p.set_defaults(func=cmd_compare)
 
 
@@ -422,7 +457,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seed = scns[0].seed if args.seed is None else args.seed
     for s in scns:
         s.check(reps, weeks, seed)
+    from . import commands_ensemble
+
+    ens, drawn, ens_path = commands_ensemble.resolve(args, scns, reps, seed)
     with RunWriter(args.out) as run:
+        if ens is not None:  # across plausible worlds: docs/ensembles-and-discovery.md
+            return commands_ensemble.compare_ensemble(
+                args, run, scns, names, reps, weeks, seed, ens, drawn, ens_path
+            )
         return _compare(args, run, scns, names, reps, weeks, seed)
 
 

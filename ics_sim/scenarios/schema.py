@@ -163,6 +163,12 @@ class Scenario(_Strict):
     mechanisms_off: list[str] = Field(default_factory=list, description="mechanisms to switch off")
     interventions: list[EventSpec] = Field(default_factory=list)
     shocks: list[EventSpec] = Field(default_factory=list)
+    # Parameter ensemble (docs/ensembles-and-discovery.md): kept apart from other fields.
+    ensemble: str | None = Field(
+        None,
+        description="parameter ensemble file (Parquet, one row per parameter set), relative to "
+        "this file: run, compare and sweep run over its sets (see --ensemble, --sets)",
+    )
 
     _source: Path | None = PrivateAttr(default=None)
     _system: Composition | None = PrivateAttr(default=None)
@@ -362,7 +368,7 @@ def _resolved_raw(path: Path, top: Path, seen: tuple[Path, ...] = ()) -> dict[st
         raise ScenarioError(
             seen[0], "extends", f"the chain of extends is longer than {MAX_EXTENDS} files"
         )
-    raw = read_yaml(path)
+    raw = _ensemble_reference(read_yaml(path), path, top)
     parent = raw.get("extends")
     if parent is None:
         return raw
@@ -372,6 +378,18 @@ def _resolved_raw(path: Path, top: Path, seen: tuple[Path, ...] = ()) -> dict[st
     parent_raw = _resolved_raw(parent_path, top, (*seen, path))
     _validated(parent_raw, parent_path)
     return _merge(parent_raw, raw)
+
+
+def _ensemble_reference(raw: dict[str, Any], path: Path, top: Path) -> dict[str, Any]:
+    """``ensemble:`` named relative to the file that names it (as ``extends`` is), so a
+    child inherits its parent's ensemble unchanged; the file must exist."""
+    ref = raw.get("ensemble")
+    if ref is None or not isinstance(ref, str):
+        return raw  # absent, or the wrong type: validation says so
+    target = resolve_reference(path, ref, "ensemble", top)
+    if not os.path.lexists(target):
+        raise ScenarioError(path, "ensemble", f"no ensemble file {_short(ref)} next to this one")
+    return {**raw, "ensemble": str(target)}
 
 
 def _validated(raw: dict[str, Any], path: Path | str | None) -> Scenario:
