@@ -186,9 +186,10 @@ def add_ensemble_parser(sub: Any) -> None:
         "ensemble",
         help="write a prior parameter ensemble (Latin hypercube over parameter ranges)",
         description="Write an ensemble file without a calibration: a Latin hypercube of N "
-        "equal-weight parameter sets over the ranges of a priors file (parameters: {name: "
-        "{range: [lo, hi]}}; {} takes the declared range). Or check an ensemble file with "
-        "--check FILE.",
+        "equal-weight parameter sets drawn from the priors of a priors file (the file "
+        "'ics-sim calibrate --parameters' reads: each parameter's distribution, uniform, "
+        "loguniform or truncated normal, within [lo, hi]; 'fixed:' values are held). Or "
+        "check an ensemble file with --check FILE.",
     )
     p.add_argument("--prior", type=Path, default=None, metavar="PRIORS.yaml")
     p.add_argument("--sets", type=whole_number("--sets", 1, MAX_SETS), default=100, metavar="N")
@@ -199,7 +200,8 @@ def add_ensemble_parser(sub: Any) -> None:
 
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
-    from ..scenarios.ensemble import prior_ensemble, read_ensemble, read_priors, write_ensemble
+    from ..calibration.priors import load_priors
+    from ..scenarios.ensemble import prior_ensemble, read_ensemble, write_ensemble
 
     if args.check is not None:
         ens = read_ensemble(args.check)
@@ -212,17 +214,21 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         raise ICSSimError("give --prior PRIORS.yaml and --out FILE (or --check FILE)")
     if args.out.suffix != ".parquet":
         raise ICSSimError(f"--out {args.out}: an ensemble file is Parquet; name it *.parquet")
-    ranges = read_priors(args.prior)
-    df = prior_ensemble(ranges, args.sets, args.seed)
+    priors = load_priors(args.prior)
+    ranges = {p.name: (p.lo, p.hi) for p in priors.parameters}
+    df = prior_ensemble(ranges, args.sets, args.seed, transform=priors.values)
+    for name, value in priors.fixed.items():  # held at one value in every set
+        df[name] = value
     write_ensemble(
         df,
         args.out,
         {
             "source": str(args.prior),
-            "method": "prior: Latin hypercube (scipy.stats.qmc), uniform on each range",
+            "method": "prior: Latin hypercube (scipy.stats.qmc) through each prior's quantiles",
             "seed": args.seed,
-            "ranges": {k: list(v) for k, v in ranges.items()},
+            "priors": priors.describe(),
+            "fixed": dict(priors.fixed),
         },
     )
-    print(f"Wrote {args.sets} parameter sets of {', '.join(ranges)} to {args.out}")
+    print(f"Wrote {args.sets} parameter sets of {', '.join(priors.names)} to {args.out}")
     return 0

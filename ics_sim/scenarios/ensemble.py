@@ -31,7 +31,7 @@ import math
 import os
 import secrets
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,67 +324,16 @@ def set_seed(seed: int, position: int, replicates: int, replicate: int) -> int:
 # Prior ensembles
 
 
-def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
-    """A priors file: ``parameters: {name: {range: [lo, hi]}}`` (``{}`` or ``declared``:
-    the declared range). Uniform priors on each range; returns name -> (lo, hi)."""
-    from .files import read_yaml
-
-    path = Path(path)
-    raw = read_yaml(path, "priors")
-    unknown = [k for k in raw if k not in ("name", "description", "parameters")]
-    if unknown:
-        raise ScenarioError(
-            path,
-            "",
-            f"unknown key {_short(unknown[0])}; valid keys: name, description, parameters",
-        )
-    params = raw.get("parameters")
-    if not isinstance(params, dict) or not params:
-        raise ScenarioError(
-            path, "parameters", "give a mapping of parameter names to {range: [lo, hi]}"
-        )
-    table = declared_params()
-    out: dict[str, tuple[float, float]] = {}
-    found: list[tuple[str, str]] = []
-    for name, spec in params.items():
-        fld = f"parameters.{name if isinstance(name, str) and len(name) <= 60 else _short(name)}"
-        if name not in table:
-            found.append((fld, f"is not a model parameter{suggest(str(name)[:100], table)}"))
-            continue
-        p = table[name]
-        if spec in (None, "declared") or spec == {}:
-            out[name] = (p.lo, p.hi)
-            continue
-        rng = spec.get("range") if isinstance(spec, dict) else None
-        if not isinstance(spec, dict) or set(spec) - {"range"}:
-            found.append((fld, "must be {range: [lo, hi]}, {} or 'declared'"))
-            continue
-        if (
-            not isinstance(rng, list)
-            or len(rng) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
-            or not all(math.isfinite(v) for v in rng)
-        ):
-            found.append((f"{fld}.range", "must be two numbers [lo, hi]"))
-            continue
-        lo, hi = float(rng[0]), float(rng[1])
-        if not lo < hi:
-            found.append((f"{fld}.range", f"lo ({lo:g}) must be below hi ({hi:g})"))
-        elif lo < p.lo or hi > p.hi:
-            found.append(
-                (f"{fld}.range", f"[{lo:g}, {hi:g}] goes outside the valid [{p.lo:g}, {p.hi:g}]")
-            )
-        else:
-            out[name] = (lo, hi)
-    if found:
-        raise ScenarioError.of(path, found)
-    return out
-
-
-def prior_ensemble(ranges: Mapping[str, tuple[float, float]], sets: int, seed: int) -> pd.DataFrame:
+def prior_ensemble(
+    ranges: Mapping[str, tuple[float, float]],
+    sets: int,
+    seed: int,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> pd.DataFrame:
     """An equal-weight ensemble of ``sets`` parameter sets: a Latin hypercube (scipy.stats.qmc,
-    seeded) over ``ranges``; whole-number parameters rounded. Columns set, weight, then the
-    parameters in the order given."""
+    seeded) over ``ranges``, uniform on each, or mapped through ``transform`` (unit-cube
+    points (m, d) to values, e.g. the priors' quantile functions); whole-number parameters
+    rounded. Columns set, weight, then the parameters in the order given."""
     import inspect
 
     from scipy.stats import qmc
@@ -394,7 +343,10 @@ def prior_ensemble(ranges: Mapping[str, tuple[float, float]], sets: int, seed: i
     bounds = np.array([ranges[n] for n in names], dtype=float).reshape(-1, 2)
     kw = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
     unit = qmc.LatinHypercube(d=len(names), **{kw: seed}).random(sets)
-    values = bounds[:, 0] + unit * (bounds[:, 1] - bounds[:, 0])
+    if transform is None:
+        values = bounds[:, 0] + unit * (bounds[:, 1] - bounds[:, 0])
+    else:
+        values = np.asarray(transform(unit), dtype=float).reshape(sets, len(names))
     data: dict[str, Any] = {
         "set": np.arange(sets, dtype=np.int64),
         "weight": np.full(sets, 1.0 / sets),

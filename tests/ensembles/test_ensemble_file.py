@@ -153,21 +153,28 @@ def test_prior_ensemble_is_a_latin_hypercube_in_range() -> None:
     pd.testing.assert_frame_equal(df, again)
 
 
-def test_ensemble_command_writes_a_prior(tmp_path: Path, capsys) -> None:
-    (tmp_path / "p.yaml").write_text("parameters:\n  trust_gain: {range: [0.02, 0.1]}\n"
-                                     "  turnover_hazard: {}\n")  # fmt: skip
+def test_ensemble_command_writes_a_prior_from_the_calibration_priors_file(
+    tmp_path: Path, capsys
+) -> None:
+    """One priors format for the whole package: the file ``calibrate --parameters`` reads."""
+    (tmp_path / "p.yaml").write_text(
+        "parameters:\n"
+        "  - {name: trust_gain, distribution: uniform, lo: 0.02, hi: 0.1}\n"
+        "  - {name: turnover_hazard, distribution: loguniform, lo: 0.001, hi: 0.1}\n"
+        "fixed: {warmup_weeks: 4}\n"
+    )
     out = tmp_path / "prior.parquet"
     argv = ["ensemble", "--prior", str(tmp_path / "p.yaml"), "--sets", "16", "--out", str(out)]
     assert main([*argv, "--seed", "3"]) == 0
     ens = read_ensemble(out)
     assert len(ens.sets) == 16 and ens.meta["seed"] == 3
-    assert ens.table["turnover_hazard"].between(0.0, 0.1).all()
-    (tmp_path / "q.yaml").write_text("parameters:\n  trust_gain: {range: [0.5, 2]}\n")
-    assert (
-        main(
-            ["ensemble", "--prior", str(tmp_path / "q.yaml"), "--out", str(tmp_path / "q.parquet")]
-        )
-        == 2
-    )  # noqa: E501
-    assert "parameters.trust_gain.range" in capsys.readouterr().err
+    assert ens.table["trust_gain"].between(0.02, 0.1).all()
+    hazard = np.log10(ens.table["turnover_hazard"].to_numpy())
+    # a Latin hypercube through the loguniform's quantiles: one point per decile of the log
+    assert sorted(np.floor((hazard + 3) / 2 * 16).astype(int)) == list(range(16))
+    assert (ens.table["warmup_weeks"] == 4).all()
+    (tmp_path / "q.yaml").write_text("parameters:\n  - {name: trust_gain, lo: 0.5, hi: 2}\n")
+    bad = ["ensemble", "--prior", str(tmp_path / "q.yaml"), "--out", str(tmp_path / "q.parquet")]
+    assert main(bad) == 2
+    assert "trust_gain" in capsys.readouterr().err
     assert not (tmp_path / "q.parquet").exists()
