@@ -234,6 +234,9 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     weeks = args.weeks if args.weeks is not None else scn.weeks
     seed = args.seed if args.seed is not None else scn.seed
     scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
+    from .commands_explain import check_scenario_state_options  # issue 18
+
+    check_scenario_state_options(args, reps)
     with RunWriter(args.out) as run:
         return _run_scenario(args, run, scn, reps, weeks, seed)
 
@@ -246,9 +249,12 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     graphs: list = []  # replicate 0's network at week 0 and at the end, from the run itself
     params: dict = {}
 
+    engines: list = []  # issue 18: the engine at the end, for --save-state
+
     def snapshot(engine) -> None:
         graphs.append(engine.graph(0))
         params.update(engine.params)
+        engines.append(engine)
 
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
@@ -296,6 +302,9 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     fig = plots.plot_network(g1, title=f"{scn.name}: week {weeks} (replicate 0)", pos=pos)
     run.figure("network_end.png", fig, "network_end.png")
     comp = scn.composition()
+    from .commands_explain import scenario_run_extras  # issue 18: --save-state, --explain
+
+    extra = scenario_run_extras(args, run, scn, engines[-1], scn.seeds(reps, seed), weeks)
     run.finish(
         "ics-sim run SCENARIO",
         _command(args),
@@ -308,6 +317,7 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
         composition={"name": comp.name, "counts": comp.counts()},
         simulation_seconds=round(wall, 3),
         wall_time_seconds=round(elapsed(), 3),
+        **extra,
     )
     last = df[df["week"] == weeks]
     print(
