@@ -169,6 +169,10 @@ def _make_model(seed: int, ics: str | None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.save_state is not None:  # issue 18: refuse a bad target before any work
+        from ..sim.snapshot import check_target
+
+        check_target(args.save_state)
     if args.ics is not None and not args.ics.strip():
         raise UsageError("--ics: give an ICB code or name (see 'ics-sim list ics'), not ''")
     if args.scenario is not None:

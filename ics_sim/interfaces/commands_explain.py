@@ -18,6 +18,8 @@ from ..core.errors import ICSSimError
 from .argtypes import whole_number
 from .progress import elapsed, progress_bar
 
+#: Most orders of the events ``--samples`` may ask for.
+MAX_SAMPLES = 10_000
 #: Most replicates an explanation uses by default (each event subset is one run of them).
 EXPLAIN_REPLICATES = 8
 
@@ -169,7 +171,7 @@ def add_explain_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--samples",
-        type=whole_number("--samples", 1),
+        type=whole_number("--samples", 1, MAX_SAMPLES),
         default=None,
         metavar="K",
         help="orders of the events sampled when there are more than 5 (default 64)",

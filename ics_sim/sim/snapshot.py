@@ -266,6 +266,22 @@ def to_bytes(
     return buf.getvalue()
 
 
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Refuse, before any work, a state file path that cannot be written as a regular file
+    (a folder, a device such as /dev/null, a missing folder)."""
+    path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        raise SnapshotError(f"state file {str(path)!r}: give a file name, e.g. state.npz")
+    if path.exists() and not path.is_file():
+        raise SnapshotError(
+            f"state file {str(path)!r} exists and is not a regular file; give a new file name"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise SnapshotError(f"cannot write state file {str(path)!r}: no folder {str(folder)!r}")
+    return path
+
+
 def save(
     engines: Engine | Sequence[Engine],
     path: str | os.PathLike[str],
@@ -274,11 +290,9 @@ def save(
     **info: Any,
 ) -> Path:
     """Write the state file of ``engines`` to ``path`` atomically (complete or not at all)."""
+    path = check_target(path)
     data = to_bytes(engines, scenario_hash=scenario_hash, **info)
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise SnapshotError(f"cannot write state file {str(path)!r}: no folder {str(folder)!r}")
+    folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -296,6 +310,8 @@ def save(
 def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """(header, arrays) of a state file, its format checked."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise SnapshotError(f"state file {str(path)!r} is not a regular file")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
