@@ -236,7 +236,7 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
     from .commands_explain import check_scenario_state_options  # issue 18
 
-    check_scenario_state_options(args, reps)
+    scn = check_scenario_state_options(args, scn, reps, seed)  # --from-state: its engines
     with RunWriter(args.out) as run:
         return _run_scenario(args, run, scn, reps, weeks, seed)
 
@@ -319,7 +319,7 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
         wall_time_seconds=round(elapsed(), 3),
         **extra,
     )
-    last = df[df["week"] == weeks]
+    last = df[df["week"] == df["week"].max()]  # weeks, or later after --from-state
     print(
         f"{scn.name}: {reps} replicate{'s' * (reps != 1)} x {weeks} weeks; simulation "
         f"{wall:.1f} s, "

@@ -307,20 +307,59 @@ def cmd_report(args: argparse.Namespace) -> int:
 BATCH = 32
 
 
-def check_scenario_state_options(args: argparse.Namespace, reps: int) -> None:
-    """Refuse, before any work, the state options a scenario run cannot honour."""
+def check_scenario_state_options(args: argparse.Namespace, scn, reps: int, seed: int):
+    """Refuse, before any work, the state options a scenario run cannot honour; with
+    --from-state, the scenario whose engines continue from the file."""
+    from ..sim.snapshot import check_target
     from .cli import UsageError
 
-    if getattr(args, "from_state", None) is not None:
+    if getattr(args, "save_state", None) is not None:
+        check_target(args.save_state)
+        if reps > BATCH:
+            raise UsageError(
+                f"--save-state: {reps} replicates run in several batches; save the state of at "
+                f"most {BATCH} replicates (--replicates {BATCH})"
+            )
+    if getattr(args, "explain", False) and getattr(args, "from_state", None) is not None:
         raise UsageError(
-            "--from-state continues a plain run (ics-sim run --from-state FILE); with a "
-            "scenario file it is not supported yet"
+            "--explain cannot be combined with --from-state (it explains a run from week 0)"
         )
-    if getattr(args, "save_state", None) is not None and reps > BATCH:
-        raise UsageError(
-            f"--save-state: {reps} replicates run in several batches; save the state of at "
-            f"most {BATCH} replicates (--replicates {BATCH})"
-        )
+    if getattr(args, "from_state", None) is None:
+        return scn
+    from ..core.params import resolve
+    from ..sim import snapshot
+    from ..sim.engine import all_params
+
+    engines = snapshot.load(
+        args.from_state,
+        scn.composition(),
+        interventions=scn.create_events(),
+        params=resolve(all_params(), scn.parameters),
+        mechanisms_off=scn.mechanisms_off,
+        seeds=scn.seeds(reps, seed),
+    )
+    return Continued(scn, engines, str(args.from_state))
+
+
+class Continued:
+    """A scenario whose engines are the ones loaded from a state file (one per batch)."""
+
+    def __init__(self, scn, engines, where: str):
+        self._scn, self._where = scn, where
+        self._engines = {tuple(e.seeds): e for e in engines}
+        self.start_week = engines[0].week
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scn, name)
+
+    def engine(self, seeds, comp=None):
+        e = self._engines.pop(tuple(seeds), None)
+        if e is None:
+            raise ICSSimError(
+                f"state file {self._where!r} holds no batch of seeds {seeds[0]}-{seeds[-1]}; "
+                "continue with the replicates it was saved with"
+            )
+        return e
 
 
 def scenario_run_extras(
@@ -328,6 +367,8 @@ def scenario_run_extras(
 ) -> dict[str, Any]:
     """What --save-state and --explain add to a scenario run; the manifest fields."""
     extra: dict[str, Any] = {}
+    if isinstance(scn, Continued):
+        extra["from_state"], extra["start_week"] = str(args.from_state), int(scn.start_week)
     if getattr(args, "save_state", None) is not None:
         from ..sim.snapshot import digest, save
 

@@ -214,3 +214,66 @@ def test_from_state_refuses_another_seed(tmp_path, capsys):
         == 2
     )
     assert "saved with seed 3" in capsys.readouterr().err
+
+
+def test_a_scenario_run_continues_from_its_saved_state(run_dir):
+    d = run_dir
+    args = ["--replicates", "2", "--no-progress"]
+    assert (
+        main(
+            [
+                "run",
+                str(d / "s.yaml"),
+                "--weeks",
+                "6",
+                "--out",
+                str(d / "s6"),
+                "--save-state",
+                str(d / "s6.npz"),
+                *args,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "run",
+                str(d / "s.yaml"),
+                "--weeks",
+                "4",
+                "--out",
+                str(d / "s6+4"),
+                "--from-state",
+                str(d / "s6.npz"),
+                *args,
+            ]
+        )
+        == 0
+    )
+    cont = pd.read_parquet(d / "s6+4" / "outcomes.parquet")
+    whole = pd.read_parquet(d / "run" / "outcomes.parquet")  # the same scenario, 10 weeks
+    assert sorted(cont.week.unique()) == list(range(6, 11))
+    whole = whole[whole.week >= 6].reset_index(drop=True)
+    pd.testing.assert_frame_equal(cont.reset_index(drop=True), whole)
+    m = json.loads((d / "s6+4" / "manifest.json").read_text())
+    assert m["start_week"] == 6
+    # other replicates than were saved: refused, one clear line
+    assert (
+        main(
+            [
+                "run",
+                str(d / "s.yaml"),
+                "--weeks",
+                "2",
+                "--out",
+                str(d / "x"),
+                "--from-state",
+                str(d / "s6.npz"),
+                "--replicates",
+                "3",
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
