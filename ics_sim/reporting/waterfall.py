@@ -40,15 +40,16 @@ def _bars(ax, rows: pd.DataFrame, total: float, title: str, floor: float) -> Non
     for i, (v, part) in enumerate(zip(values, kinds, strict=True)):
         colour = REST if part in (*RESIDUAL_PARTS, "others") else UP if v >= 0 else DOWN
         ax.barh(i, v, left=at, color=colour, height=0.6)
-        ax.text(at + v, i, f" {v:+.3f}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+        # the value right of the bar, so it never runs into the labels on the left
+        ax.text(max(at, at + v), i, f" {v:+.3f}", va="center", ha="left", fontsize=8)
         at += v
     ax.barh(len(values), total, color=TOTAL, height=0.6)
     ax.text(
-        total,
+        max(total, 0.0),
         len(values),
         f" {total:+.3f}",
         va="center",
-        ha="left" if total >= 0 else "right",
+        ha="left",
         fontsize=8,
         fontweight="bold",
     )
@@ -56,7 +57,14 @@ def _bars(ax, rows: pd.DataFrame, total: float, title: str, floor: float) -> Non
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_title(title)
-    ax.margins(x=0.25)
+    ends = [0.0, total]
+    run = 0.0
+    for v in values:
+        run += v
+        ends.append(run)
+    lo, hi = min(ends), max(ends)
+    span = (hi - lo) or 1e-3
+    ax.set_xlim(lo - 0.05 * span, hi + 0.22 * span)  # room for the values on the right
 
 
 def plot_waterfall(
