@@ -255,10 +255,12 @@ class Explanation:
         R = len(self.seeds)
         for j, k in enumerate(self.outcomes):
             tot = self.total[j]
-            verb = "rose" if tot > 0 else "fell" if tot < 0 else "did not change"
-            head = f"{label_of(k)} {verb}"
-            head += f" {abs(tot):.3f}" if tot else ""
-            head += f" from week {self.start} to week {self.end} (mean of {R} replicates)"
+            if abs(tot) < floor:
+                head = f"{label_of(k)} hardly changed ({tot:+.4f})"
+            else:
+                head = f"{label_of(k)} {'rose' if tot > 0 else 'fell'} {abs(tot):.3f}"
+            reps = f"{R} replicates" if R != 1 else "1 replicate"
+            head += f" from week {self.start} to week {self.end} (mean of {reps})"
             ev = sorted(
                 ((self.event_titles[i], self.event_values[i, j]) for i in range(len(self.events))),
                 key=lambda x: -abs(x[1]),
