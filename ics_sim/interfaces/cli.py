@@ -112,7 +112,49 @@ def add_run(sub: Any) -> None:
     from .commands_ensemble import add_ensemble_options
 
     add_ensemble_options(p)
+    _add_state_options(p)
     p.set_defaults(func=cmd_run)
+
+
+# -- run: save, continue, explain (issue 18) ---------------------------------------------------
+def _add_state_options(p: Any) -> None:
+    p.add_argument(
+        "--save-state",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the model's state at the end (every random stream included) to FILE "
+        "(.npz), to continue from later with --from-state",
+    )
+    p.add_argument(
+        "--from-state",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="continue from a state file written by --save-state (same system, parameters "
+        "and seeds; no warm-up): --weeks more weeks",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also explain the run: what each event and each mechanism changed (explain.csv, "
+        "waterfall.png, explain_story.txt; see 'ics-sim explain')",
+    )
+
+
+def _single_scenario(args: argparse.Namespace, model: Any):
+    """The scenario of a plain run (for --explain)."""
+    from .commands_explain import scenario_of
+
+    manifest = {
+        "kind": "ics-sim run",
+        "seed": args.seed,
+        "weeks": args.weeks,
+        "ics": args.ics,
+        "parameters": dict(model.params),
+        "composition": {"name": model.composition.name},
+    }
+    return scenario_of(manifest, "the command line")
 
 
 def _make_model(seed: int, ics: str | None):
@@ -130,6 +172,10 @@ def _make_model(seed: int, ics: str | None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.save_state is not None:  # issue 18: refuse a bad target before any work
+        from ..sim.snapshot import check_target
+
+        check_target(args.save_state)
     if args.ics is not None and not args.ics.strip():
         raise UsageError("--ics: give an ICB code or name (see 'ics-sim list ics'), not ''")
     if args.scenario is not None:
@@ -143,6 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.ensemble is not None or args.sets is not None:
         raise UsageError("--ensemble and --sets need a scenario file: ics-sim run SCENARIO.yaml")
     args.weeks = DEFAULT_WEEKS if args.weeks is None else args.weeks
+    args.seed_given = args.seed is not None
     args.seed = DEFAULT_SEED if args.seed is None else args.seed
     _check_single(args)
     return run_single(args)
@@ -168,7 +215,24 @@ def run_single(args: argparse.Namespace) -> int:
 
     run = RunWriter(args.out)
     out = run.out
-    model = _make_model(args.seed, args.ics)
+    if args.from_state is not None:  # continue a saved run (issue 18)
+        if args.explain:
+            raise UsageError(
+                "--explain cannot be combined with --from-state (it explains a run from week 0)"
+            )
+        from ..sim.model import ICSModel
+        from ..sim.snapshot import header
+
+        saved = header(args.from_state)["seeds"][0]
+        if args.seed_given and args.seed != saved:
+            raise UsageError(
+                f"--seed {args.seed}: the state file {str(args.from_state)!r} was "
+                f"saved with seed {saved}"
+            )
+        args.seed = saved
+        model = ICSModel(state=args.from_state, ics=args.ics)
+    else:
+        model = _make_model(args.seed, args.ics)
     graph_start = model.graph()
 
     t0 = time.perf_counter()
@@ -199,6 +263,20 @@ def run_single(args: argparse.Namespace) -> int:
         run.figure(f"network_{key}_png", fig, f"network_{key}.png")
 
     comp = model.composition
+    extra: dict[str, Any] = {}  # issue 18: --save-state, --from-state, --explain
+    if args.save_state is not None:
+        from ..sim.snapshot import save
+
+        save(model.engine, args.save_state, ics=args.ics)
+        extra["saved_state"] = str(args.save_state)
+    if args.from_state is not None:
+        extra["from_state"] = str(args.from_state)
+        extra["start_week"] = int(model._first_week)
+    if args.explain:
+        from .commands_explain import explain_into_run
+
+        scn, seeds, weeks = _single_scenario(args, model)
+        extra.update(explain_into_run(args, run, scn, seeds, weeks))
     run.finish(
         "ics-sim run",
         [PROG, *args.argv],
@@ -215,6 +293,7 @@ def run_single(args: argparse.Namespace) -> int:
         simulation_seconds=round(float(wall), 3),
         wall_time_seconds=round(elapsed(), 3),
         final={k: float(v) for k, v in df.iloc[-1].items() if k != "week"},
+        **extra,
     )
     files = run.files
 
@@ -261,6 +340,7 @@ def _commands() -> list[Callable[[Any], None]]:
     from . import commands_calibrate as cal
     from . import commands_discover as disc
     from . import commands_ensemble as ens
+    from . import commands_explain as ce
     from . import commands_sweep as sw
     from . import commands_system as cs
     from .dashboard.launch import add_dashboard_parser
@@ -278,6 +358,8 @@ def _commands() -> list[Callable[[Any], None]]:
         ens.add_ensemble_parser,
         c.add_validate_parser,
         cs.add_import_survey_parser,
+        ce.add_explain_parser,
+        ce.add_report_parser,
         add_dashboard_parser,
     ]
 
@@ -306,7 +388,7 @@ READS_FILES = ("run", "check", "compare", "list", "sweep", "discover")
 
 
 #: Commands that start simulations (and so may be too big for the machine).
-RUNS_MODEL = ("run", "compare", "sweep", "calibrate", "discover")
+RUNS_MODEL = ("run", "compare", "sweep", "calibrate", "discover", "explain", "report")
 #: Upper bounds of the numeric options every command shares, by option name.
 BOUNDS = {"seed": MAX_SEED, "weeks": MAX_WEEKS, "replicates": MAX_REPLICATES}
 

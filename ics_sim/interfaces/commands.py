@@ -243,8 +243,24 @@ def run_scenario_files(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else scn.seed
     scn.check(reps, weeks, seed)  # seeds fit, and the machine can hold it, before any work
     from . import commands_ensemble  # --ensemble: read and checked before anything is written
+    from .commands_explain import check_scenario_state_options  # issue 18
 
     args.ensemble_draw = commands_ensemble.resolve(args, [scn], reps, seed)
+    one_world = [
+        opt
+        for opt, given in (
+            ("--from-state", getattr(args, "from_state", None) is not None),
+            ("--save-state", getattr(args, "save_state", None) is not None),
+            ("--explain", bool(getattr(args, "explain", False))),
+        )
+        if given
+    ]
+    if args.ensemble_draw[0] is not None and one_world:
+        raise ICSSimError(
+            f"{', '.join(one_world)} work on one parameter set, and an ensemble runs many; "
+            "run without the ensemble (or pick one set's values as the scenario's parameters)"
+        )
+    scn = check_scenario_state_options(args, scn, reps, seed)  # --from-state: its engines
     with RunWriter(args.out) as run:
         return _run_scenario(args, run, scn, reps, weeks, seed)
 
@@ -257,9 +273,12 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     graphs: list = []  # replicate 0's network at week 0 and at the end, from the run itself
     params: dict = {}
 
+    engines: list = []  # issue 18: the engine at the end, for --save-state
+
     def snapshot(engine) -> None:
         graphs.append(engine.graph(0))
         params.update(engine.params)
+        engines.append(engine)
 
     t0 = time.perf_counter()
     show = not getattr(args, "no_progress", False)
@@ -319,6 +338,9 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
     fig = plots.plot_network(g1, title=f"{scn.name}: week {weeks} (replicate 0)", pos=pos)
     run.figure("network_end.png", fig, "network_end.png")
     comp = scn.composition()
+    from .commands_explain import scenario_run_extras  # issue 18: --save-state, --explain
+
+    extra = scenario_run_extras(args, run, scn, engines[-1], scn.seeds(reps, seed), weeks)
     run.finish(
         "ics-sim run SCENARIO",
         _command(args),
@@ -345,8 +367,9 @@ def _run_scenario(args: argparse.Namespace, run: Any, scn: Any, reps: int, weeks
         composition={"name": comp.name, "counts": comp.counts()},
         simulation_seconds=round(wall, 3),
         wall_time_seconds=round(elapsed(), 3),
+        **extra,
     )
-    last = df[df["week"] == weeks]
+    last = df[df["week"] == df["week"].max()]  # weeks, or later after --from-state
     if ens is not None:
         print(f"{scn.name}: {n_sets} parameter sets of {ens_path} (outcomes have a 'set' column)")
     print(

@@ -9,7 +9,7 @@ mechanism commits a state variable it did not declare in ``writes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import networkx as nx
@@ -79,6 +79,12 @@ def written(before: dict[str, tuple[Any, Any]], s: State) -> set[str]:
 class Engine:
     """R replicates of one system, stepped one week at a time."""
 
+    # -- observer hook (ics_sim.evaluation.explain) ---------------------------------------
+    #: None, or ``observer(engine, part)`` called during :meth:`step` after the interventions
+    #: have set the levers (``part`` is ``"interventions"``) and after each mechanism's step
+    #: (``part`` is its name): what the per-mechanism ledger of a run is built from.
+    observer: Callable[[Engine, str], None] | None = None
+
     def __init__(
         self,
         composition: Composition,
@@ -144,11 +150,16 @@ class Engine:
         s = self.state
         s.good.fill(0.0)
         s.bad.fill(0.0)
+        obs = self.observer
+        if obs is not None:
+            obs(self, "interventions")
         for m in self.mechanisms:
             if self.check:
                 self._checked_step(m, s)
             else:
                 m.step(s, self.levers, self.week)
+            if obs is not None:
+                obs(self, m.name)
         self.week += 1
 
     def _checked_step(self, m: Mechanism, s: State) -> None:

@@ -7,7 +7,9 @@ relationship network with its current state as a networkx DiGraph.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -32,6 +34,9 @@ class ICSModel(mesa.Model):
         counts: organisations of each kind, e.g. ``{"acute": 2, "vcse": 10, ...}``.
         mechanisms_off: names of mechanisms to switch off (see ``ics_sim.MECHANISMS``).
         interventions: objects with ``apply(engine, week)`` that set levers.
+        state: a state file (:mod:`ics_sim.sim.snapshot`) to continue from instead of warming
+            up: the seed (when ``rng`` is None), parameters and mechanisms off are the file's;
+            ``ics``/``counts`` must name the system it was saved for.
         **params: overrides of declared parameters (see ``ics_sim.parameters()``).
     """
 
@@ -43,8 +48,13 @@ class ICSModel(mesa.Model):
         counts: Mapping[str, int] | None = None,
         mechanisms_off: Iterable[str] = (),
         interventions: Iterable[Intervention] = (),
+        state: str | os.PathLike[str] | None = None,
         **params: Any,
     ):
+        if state is not None and rng is None:  # save/load passthrough: the file's seed
+            from . import snapshot
+
+            rng = int(snapshot.header(state)["seeds"][0])
         if isinstance(rng, bool):
             raise TypeError("rng must be an int seed or a numpy Generator")
         super().__init__(rng=rng)
@@ -53,7 +63,22 @@ class ICSModel(mesa.Model):
         else:
             self.seed = int(self.rng.integers(0, 2**63 - 1))
         self.composition = resolve_composition(ics, counts)
-        self.engine = Engine(self.composition, [self.seed], params, mechanisms_off, interventions)
+        if state is None:
+            self.engine = Engine(
+                self.composition, [self.seed], params, mechanisms_off, interventions
+            )
+        else:  # save/load passthrough
+            from . import snapshot
+
+            self.engine = snapshot.load_one(
+                state,
+                self.composition,
+                interventions=interventions,
+                params=None if not params else _params(params),
+                mechanisms_off=mechanisms_off or None,
+                seeds=[self.seed],
+            )
+        self._first_week = self.engine.week
         self.organisations = [Organisation(self, i) for i in range(self.composition.n)]
         self._now: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
@@ -92,12 +117,25 @@ class ICSModel(mesa.Model):
     def outcomes(self) -> pd.DataFrame:
         """Outcomes collected so far: a ``week`` column then one column per outcome."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        df.insert(0, "week", np.arange(len(df)))
+        df.insert(0, "week", np.arange(len(df)) + self._first_week)
         return df
+
+    def save_state(self, path: str | os.PathLike[str]) -> Path:
+        """Write the model's state now (every random stream included) to a state file."""
+        from . import snapshot
+
+        return snapshot.save(self.engine, path, ics=self.composition.name)
 
     def graph(self) -> nx.DiGraph:
         """The relationship network now, with organisations' and ties' state as attributes."""
         return self.engine.graph(0)
+
+
+def _params(overrides: Mapping[str, Any]):
+    from ..core.params import resolve
+    from .engine import all_params
+
+    return resolve(all_params(), overrides)
 
 
 def _reporter(name: str) -> Callable[[ICSModel], float]:

@@ -110,11 +110,12 @@ def _collect(
         if progress is not None:
             progress(n)
     R, W, K = len(engine.seeds), weeks + 1, engine.n_ics
+    w0 = engine.week - weeks  # the first week collected: 0, or where a saved state left off
     seeds = np.array(engine.seeds, dtype=np.int64)
     data: dict[str, np.ndarray] = {
         "replicate": np.repeat(np.arange(R), W),
         "seed": np.repeat(seeds, W),
-        "week": np.tile(np.arange(W), R),
+        "week": np.tile(np.arange(w0, w0 + W), R),
     }
     for k in OUTCOMES:
         data[k] = np.stack([r[k] for r in rows], axis=1).ravel()
@@ -125,7 +126,7 @@ def _collect(
     per: dict[str, np.ndarray] = {
         "replicate": np.repeat(np.arange(R), W * K),
         "seed": np.repeat(seeds, W * K),
-        "week": np.tile(np.repeat(np.arange(W), K), R),
+        "week": np.tile(np.repeat(np.arange(w0, w0 + W), K), R),
         "ics": np.tile(names, R * W),
     }
     for k in OUTCOMES:

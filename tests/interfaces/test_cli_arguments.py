@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = (
     "run", "check", "schema", "list", "compare", "validate", "sweep", "analyse", "import-survey"
 )  # fmt: skip
+COMMANDS += ("explain", "report")  # issue 18
+COMMANDS += ("calibrate", "discover", "ensemble")  # issue 16
 LIMIT_BYTES = 2 << 30
 ALARM_SECONDS = 120
 
@@ -62,7 +64,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
     (d / "notes.txt").write_bytes(b"\xff\xfe\x00junk")
     results = d / "results"
     assert main(["sweep", str(d / "exp.yaml"), "--workers", "0", "--out", str(results)]) == 0
+    assert main(["run", str(d / "b.yaml"), "--replicates", "1", "--out", str(d / "run")]) == 0
     return {
+        "run": d / "run",
         "a": d / "a.yaml",
         "b": d / "b.yaml",
         "bad": d / "bad.yaml",
@@ -102,13 +106,17 @@ def argument_lists(draw, files: dict[str, Path]) -> list[str]:
         "analyse": [[files["results"]], [files["dir"]], ["/nonexistent"]],
         "dashboard": [[], [files["a"]], [files["bad"]]],
         "list": [[], ["scenarios"], ["ics"], ["nothing"]],
+        "explain": [[files["run"]], [files["dir"]], ["/nonexistent"]],
+        "report": [[files["run"]], [files["dir"]], ["/nonexistent"]],
     }.get(command, [[]])
     argv += [str(p) for p in draw(st.sampled_from(positional))]
     for action in draw(st.lists(st.sampled_from(options), max_size=4)) if options else []:
         argv.append(draw(st.sampled_from(action.option_strings)))
         if action.nargs == 0:
             continue
-        if action.dest in ("out", "scenarios_dir"):
+        if action.dest == "save_state":  # issue 18: never a file outside the test's folder
+            argv.append(draw(st.sampled_from([f"{out}.npz", "/dev/null", "/nonexistent/s.npz"])))
+        elif action.dest in ("out", "scenarios_dir"):
             argv.append(draw(st.one_of(st.just(str(out)), values)))
         elif action.choices:
             argv.append(draw(st.one_of(st.sampled_from(list(action.choices)), values)))
@@ -123,6 +131,8 @@ def argument_lists(draw, files: dict[str, Path]) -> list[str]:
             argv.append(draw(values))
     # Where a run would start, keep it tiny and its output fresh (after the drawn options,
     # so these win): huge sizes were drawn above only to be refused.
+    if command in ("explain", "report"):  # always a fresh folder under the test's (last wins)
+        argv += ["--out", str(out)] + (["--no-pdf"] if command == "report" else [])
     if command in ("run", "compare"):
         argv += ["--out", str(out)] if "--out" not in argv else []
         argv += _small(argv, "--weeks", "2") + _small(argv, "--replicates", "2")
