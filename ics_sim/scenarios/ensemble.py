@@ -27,7 +27,6 @@ a priors file).
 from __future__ import annotations
 
 import json
-import math
 import os
 import secrets
 import zlib
