@@ -46,9 +46,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.people import people_share, people_share_by
-from ..state.variables import State, aim_gap, count_by, row_sum
+from ..state.variables import State, count_by, row_sum
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -193,47 +194,58 @@ class Conflict(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # The probabilities are computed only on the ties where they are read: pairs that
+        # meet with no conflict, latent and surfaced conflicts (ics_sim.state.sparse); the
+        # masks stay whole arrays. Bit for bit the rules of the module docstring.
         p, t = self.p, self.topo
         src, dst, rev = t.src, t.dst, t.rev
-
         u = self.rng.randoms(5, t.e)
-        u_arise, u_fade, u_resolve, u_damage, _ = t.pair(u)
-        u_surface = u[4]  # each side's own draw
+        u_arise, u_fade, u_resolve, u_damage, u_surface = u  # the first four by pair
         c = np.where(s.active, s.conflict, NONE)  # conflicts live on existing ties only
         was_latent, surfaced = c == LATENT, c == SURFACED
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill
         coached = bool(skill.any())  # with no coaching the skill factors are exactly 1
         # Arise.
-        safety_src, safety_dst = s.safety[:, src], s.safety[:, dst]
-        scarcity = 0.5 * (s.pressure[:, src] + s.pressure[:, dst])
-        differ = aim_gap(s, t)
-        arise = (
-            (c == NONE)
-            & meet
-            & (u_arise < p.conflict_rate * (scarcity + p.difference_weight * differ))
+        x = sp.entries((c == NONE) & meet)
+        scarcity = 0.5 * (sp.node(s.pressure, x, src) + sp.node(s.pressure, x, dst))
+        differ = sp.aim_gap_at(s.aims, x, t)
+        hit = sp.pair_draw(u_arise, x, t) < p.conflict_rate * (
+            scarcity + p.difference_weight * differ
         )
+        arise = np.zeros(c.shape, dtype=bool)
+        arise.reshape(-1)[x.flat[hit]] = True
         # Surface: either side can name it when they meet.
-        p_surface = p.surface_rate * safety_src
+        x = sp.entries(was_latent & meet)
+        p_surface = p.surface_rate * sp.node(s.safety, x, src)
         if coached:
-            p_surface = p_surface * (1.0 + skill[:, src])
-        named = was_latent & meet & (u_surface < p_surface)
+            p_surface = p_surface * (1.0 + sp.node(skill, x, src))
+        named = np.zeros(c.shape, dtype=bool)
+        named.reshape(-1)[x.flat[sp.at(u_surface, x) < p_surface]] = True
         named = named | named[:, rev]
         # Resolve or damage surfaced conflicts.
-        pair_trust = 0.5 * (s.trust + s.trust[:, rev])
+        x = sp.entries(surfaced)
+        pair_trust = 0.5 * (sp.at(s.trust, x) + sp.at(s.trust, sp.reverse(x, t)))
         q = p.distrust_resolve
         p_resolve = p.resolve_rate * (q + (1.0 - q) * pair_trust)
+        safety_src, safety_dst = sp.node(s.safety, x, src), sp.node(s.safety, x, dst)
         p_damage = p.damage_rate * (1.0 - np.minimum(safety_src, safety_dst))
         if coached:
-            skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
+            skill_pair = 0.5 * (sp.node(skill, x, src) + sp.node(skill, x, dst))
             p_resolve = p_resolve * (1.0 + skill_pair)
             p_damage = p_damage / (1.0 + skill_pair)
-        resolved = surfaced & (u_resolve < p_resolve)
-        damaged = surfaced & ~resolved & (u_damage < p_damage)
-        faded = was_latent & ~named & (u_fade < p.fade_rate)
-        latent = was_latent & ~named & ~faded
-        s.bad += p.fester_breach * latent + p.damage_breach * damaged
-        s.good += p.resolution_evidence * resolved
+        res = sp.pair_draw(u_resolve, x, t) < p_resolve
+        dmg = ~res & (sp.pair_draw(u_damage, x, t) < p_damage)
+        resolved = np.zeros(c.shape, dtype=bool)
+        resolved.reshape(-1)[x.flat[res]] = True
+        # Latent conflicts not named fade, or fester.
+        x = sp.entries(was_latent & ~named)
+        fade = sp.pair_draw(u_fade, x, t) < p.fade_rate
+        faded = np.zeros(c.shape, dtype=bool)
+        faded.reshape(-1)[x.flat[fade]] = True
+        sp.add_at(s.bad, x.take(~fade), p.fester_breach)  # latent: a breach on both ties
+        sp.add_at(s.bad, sp.entries(surfaced).take(dmg), p.damage_breach)
+        sp.add_at(s.good, sp.entries(resolved), p.resolution_evidence)
         new = c.copy()
         new[arise] = LATENT
         new[named] = SURFACED

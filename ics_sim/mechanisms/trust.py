@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.variables import State
 from .base import Mechanism
@@ -149,17 +150,28 @@ class Trust(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # Only ties with an experience this week change (with none, every term below leaves
+        # trust and its personal part exactly as they are), so the update is computed on
+        # those (ics_sim.state.sparse), bit for bit the whole-array rule.
         p = self.p
+        x = sp.entries((s.good != 0) | (s.bad != 0))
+        trust, good, bad = sp.at(s.trust, x), sp.at(s.good, x), sp.at(s.bad, x)
         gain = (
             p.trust_gain
-            * (1.0 - p.familiarity_weight * (1.0 - s.familiarity))
-            * (1.0 - p.legacy_drag * s.legacy)
+            * (1.0 - p.familiarity_weight * (1.0 - sp.at(s.familiarity, x)))
+            * (1.0 - p.legacy_drag * sp.at(s.legacy, x))
         )
-        gained = asymmetric_update(s.trust, s.good, 0.0, gain, p.trust_loss)
-        kept = (1.0 - p.trust_loss) ** s.bad
-        personal = s.trust_personal + p.personal_trust_share * s.familiarity * (gained - s.trust)
-        s.trust_personal = personal * kept
-        s.trust = np.clip(gained * kept, 0.0, 1.0)
+        gained = asymmetric_update(trust, good, 0.0, gain, p.trust_loss)
+        kept = (1.0 - p.trust_loss) ** bad
+        personal = sp.at(s.trust_personal, x) + p.personal_trust_share * sp.at(s.familiarity, x) * (
+            gained - trust
+        )
+        new_personal = s.trust_personal.copy()
+        new_personal.reshape(-1)[x.flat] = personal * kept
+        s.trust_personal = new_personal
+        new_trust = np.clip(s.trust, 0.0, 1.0)
+        new_trust.reshape(-1)[x.flat] = np.clip(gained * kept, 0.0, 1.0)
+        s.trust = new_trust
         if p.trust_symmetry:
             s.trust = self.symmetrised(s.trust)
             s.trust_personal = self.symmetrised(s.trust_personal)
