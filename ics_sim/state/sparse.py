@@ -49,6 +49,12 @@ def entries(mask: np.ndarray) -> Entries:
     return Entries(flat, r, e)
 
 
+def entries_at(flat: np.ndarray, width: int) -> Entries:
+    """Entries at the given flat positions (sorted, each once) of arrays ``width`` ties wide."""
+    r, e = np.divmod(flat, width)
+    return Entries(flat, r, e)
+
+
 def union(a: Entries, b: Entries, width: int) -> Entries:
     """Entries in ``a`` or ``b`` (of arrays ``width`` ties wide), row-major, each once."""
     flat = np.union1d(a.flat, b.flat)
