@@ -49,7 +49,7 @@ from ..core.params import Param
 from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.people import people_share, people_share_by
-from ..state.variables import State, count_by, row_sum
+from ..state.variables import State
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -194,37 +194,37 @@ class Conflict(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
-        # The probabilities are computed only on the ties where they are read: pairs that
-        # meet with no conflict, latent and surfaced conflicts (ics_sim.state.sparse); the
-        # masks stay whole arrays. Bit for bit the rules of the module docstring.
+        # Computed on the entries where each rule is read (pairs that meet with no conflict,
+        # latent and surfaced conflicts; ics_sim.state.sparse): bit for bit the rules of the
+        # module docstring on the whole arrays.
         p, t = self.p, self.topo
-        src, dst, rev = t.src, t.dst, t.rev
-        u = self.rng.randoms(5, t.e)
+        src, dst, R, E = t.src, t.dst, s.r, t.e
+        u = self.rng.randoms(5, E)
         u_arise, u_fade, u_resolve, u_damage, u_surface = u  # the first four by pair
-        c = np.where(s.active, s.conflict, NONE)  # conflicts live on existing ties only
-        was_latent, surfaced = c == LATENT, c == SURFACED
+        conflicts = sp.entries((s.conflict != NONE) & s.active)  # on existing ties only
+        kind = sp.at(s.conflict, conflicts)
+        latent_x, surfaced_x = conflicts.take(kind == LATENT), conflicts.take(kind == SURFACED)
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill
         coached = bool(skill.any())  # with no coaching the skill factors are exactly 1
-        # Arise.
-        x = sp.entries((c == NONE) & meet)
+        # Arise, where a pair meets with no conflict.
+        x = sp.entries(meet)
+        x = x.take(~np.isin(x.flat, conflicts.flat, assume_unique=True))
         scarcity = 0.5 * (sp.node(s.pressure, x, src) + sp.node(s.pressure, x, dst))
         differ = sp.aim_gap_at(s.aims, x, t)
         hit = sp.pair_draw(u_arise, x, t) < p.conflict_rate * (
             scarcity + p.difference_weight * differ
         )
-        arise = np.zeros(c.shape, dtype=bool)
-        arise.reshape(-1)[x.flat[hit]] = True
+        arise = x.flat[hit]
         # Surface: either side can name it when they meet.
-        x = sp.entries(was_latent & meet)
+        x = latent_x.take(sp.at(meet, latent_x))
         p_surface = p.surface_rate * sp.node(s.safety, x, src)
         if coached:
             p_surface = p_surface * (1.0 + sp.node(skill, x, src))
-        named = np.zeros(c.shape, dtype=bool)
-        named.reshape(-1)[x.flat[sp.at(u_surface, x) < p_surface]] = True
-        named = named | named[:, rev]
+        x = x.take(sp.at(u_surface, x) < p_surface)
+        named = np.union1d(x.flat, sp.reverse(x, t).flat)
         # Resolve or damage surfaced conflicts.
-        x = sp.entries(surfaced)
+        x = surfaced_x
         pair_trust = 0.5 * (sp.at(s.trust, x) + sp.at(s.trust, sp.reverse(x, t)))
         q = p.distrust_resolve
         p_resolve = p.resolve_rate * (q + (1.0 - q) * pair_trust)
@@ -235,28 +235,31 @@ class Conflict(Mechanism):
             p_resolve = p_resolve * (1.0 + skill_pair)
             p_damage = p_damage / (1.0 + skill_pair)
         res = sp.pair_draw(u_resolve, x, t) < p_resolve
-        dmg = ~res & (sp.pair_draw(u_damage, x, t) < p_damage)
-        resolved = np.zeros(c.shape, dtype=bool)
-        resolved.reshape(-1)[x.flat[res]] = True
+        damaged = x.take(~res & (sp.pair_draw(u_damage, x, t) < p_damage))
+        resolved = x.take(res)
         # Latent conflicts not named fade, or fester.
-        x = sp.entries(was_latent & ~named)
+        x = latent_x.take(~np.isin(latent_x.flat, named, assume_unique=True))
         fade = sp.pair_draw(u_fade, x, t) < p.fade_rate
-        faded = np.zeros(c.shape, dtype=bool)
-        faded.reshape(-1)[x.flat[fade]] = True
+        faded = x.flat[fade]
         sp.add_at(s.bad, x.take(~fade), p.fester_breach)  # latent: a breach on both ties
-        sp.add_at(s.bad, sp.entries(surfaced).take(dmg), p.damage_breach)
-        sp.add_at(s.good, sp.entries(resolved), p.resolution_evidence)
-        new = c.copy()
-        new[arise] = LATENT
-        new[named] = SURFACED
-        new[resolved | faded] = NONE
+        sp.add_at(s.bad, damaged, p.damage_breach)
+        sp.add_at(s.good, resolved, p.resolution_evidence)
+        new = np.where(s.active, s.conflict, NONE)
+        flat = new.reshape(-1)
+        flat[arise] = LATENT
+        flat[named] = SURFACED
+        flat[resolved.flat] = NONE
+        flat[faded] = NONE
         s.conflict = new
-        counts = (resolved, new == SURFACED, new == LATENT)
+        now = sp.entries(new != NONE)
+        kind = sp.at(new, now)
+        counts = (resolved, now.take(kind == SURFACED), now.take(kind == LATENT))
         weights = (p.conflict_memory, p.surfaced_credit, p.voice_prior)
         voice = 1.0 - people_share(s.safety, s.kind)
-        _health(s.tally, "", weights, voice, *(row_sum(x) / 2.0 for x in counts))
+        per_r = (np.bincount(x.r, minlength=R).astype(float) / 2.0 for x in counts)
+        _health(s.tally, "", weights, voice, *per_r)
         if t.n_ics > 1:
-            by_ics = (count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts)
+            by_ics = (sp.sum_by(x, None, t.tie_ics, t.n_ics, R) / 2.0 for x in counts)
             voice = 1.0 - people_share_by(s.safety, s.kind, t.org_ics, t.n_ics)
             _health(s.tally, "_by_ics", weights, voice, *by_ics)
 

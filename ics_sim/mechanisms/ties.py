@@ -152,9 +152,9 @@ class Ties(Mechanism):
         x = x.take(sp.at(s.trust, sp.reverse(x, t)) >= th)  # strong both ways
         r_idx, e_idx = x.r, x.e
         b = t.src[e_idx]
-        order = np.lexsort((u_pick[r_idx, e_idx], b, r_idx))  # by broker, then draw
-        r_idx, e_idx, b = r_idx[order], e_idx[order], b[order]
-        group = r_idx * t.n + b
+        group = r_idx * t.n + b  # entries are row-major: already sorted by group
+        order = np.lexsort((sp.at(u_pick, x), group))  # by broker, then draw
+        r_idx, e_idx, b, group = r_idx[order], e_idx[order], b[order], group[order]
         top = np.flatnonzero(np.r_[group[1:] != group[:-1], True])  # each broker's largest
         top = top[top > 0]
         top = top[group[top - 1] == group[top]]  # ... with a second tie

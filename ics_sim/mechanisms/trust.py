@@ -187,21 +187,24 @@ class Trust(Mechanism):
         (brokers and chains along existing ties only, when ``active`` is given)."""
         p, t = self.p, self.topo
         active = np.ones(trust.shape, dtype=bool) if active is None else active
-        low = (trust < p.broker_threshold) & active
+        # Along existing ties only, so only they are looked at (ics_sim.state.sparse).
+        x = sp.entries(active)
+        held = sp.at(trust, x)
+        low = held < p.broker_threshold
         out = trust.copy()
         if not low.any() or t.e == 0:
             return out
         R = trust.shape[0]
-        held = np.where(active, trust, -1.0)  # trust is >= 0: a missing tie is never best
-        has = t.out_start[1:] > t.out_start[:-1]
-        starts = t.out_start[:-1][has]
-        best_t = np.full((R, t.n), -1.0)
-        best_t[:, has] = np.maximum.reduceat(held, starts, axis=1)
-        # Each truster's most trusted tie (the last of equals): its broker is that tie's trustee.
+        # Each truster's most trusted tie (the last of equals): its broker is that tie's
+        # trustee. Row-major entries keep each truster's ties together.
+        truster = x.r * t.n + t.src[x.e]
+        starts = np.flatnonzero(np.r_[True, truster[1:] != truster[:-1]])
+        best_t = np.maximum.reduceat(held, starts)
+        best = held >= np.repeat(best_t, np.diff(np.r_[starts, len(x)]))
         best_e = np.full((R, t.n), -1, dtype=np.int64)
-        r_idx, e_idx = np.nonzero((held >= best_t[:, t.src]) & active)
-        best_e[r_idx, t.src[e_idx]] = e_idx
-        r_idx, e_idx = np.nonzero(low)
+        best_e.reshape(-1)[truster[best]] = x.e[best]
+        y = x.take(low)
+        r_idx, e_idx = y.r, y.e
         e_ib = best_e[r_idx, t.src[e_idx]]
         b = t.dst[e_ib]
         j = t.dst[e_idx]
