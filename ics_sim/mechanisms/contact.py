@@ -47,7 +47,7 @@ import numpy as np
 from ..core.params import Param
 from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, segment_sum
+from ..state.variables import State
 from .base import Mechanism
 
 
@@ -193,7 +193,8 @@ class Contact(Mechanism):
         # Formal contact: leaders present together, summed over the forums they share.
         quality = p.formal_quality * (1.0 - p.virtual_share * (1.0 - p.virtual_factor))
         both = s.leader_present[:, t.pair_m_src] & s.leader_present[:, t.pair_m_dst]
-        formal = quality * segment_sum(both.astype(float), t.pair_edge, t.e)
+        pairs = sp.entries(both)  # few: only forums that meet this week
+        formal = quality * sp.sum_by(pairs, None, t.pair_edge, t.e, s.r)
         # Informal contact between leaders of the same place, symmetric in the pair. Its
         # chance is at most informal_rate * max(1, system time): only pairs whose draw is
         # below that are looked at (ics_sim.state.sparse; bit for bit the whole-array rule).
