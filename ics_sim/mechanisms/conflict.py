@@ -59,7 +59,17 @@ class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
     summary = "how disagreements are handled"
-    reads = ("active", "conflict", "contact", "joint", "kind", "pressure", "safety", "trust")
+    reads = (
+        "active",
+        "aims",
+        "conflict",
+        "contact",
+        "joint",
+        "kind",
+        "pressure",
+        "safety",
+        "trust",
+    )
     writes = ("bad", "conflict", "good", "tally.conflict_health", "tally.resolved_recent")
     reads_levers = ("conflict_skill",)
     params = (

@@ -58,6 +58,7 @@ class JointWork(Mechanism):
     reads = (
         "active",
         "advantage",
+        "aims",
         "base_resources",
         "brokered",
         "hazard",
