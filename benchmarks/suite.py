@@ -242,6 +242,13 @@ def batched(
     return rows
 
 
+def all_params_default(name: str) -> float:
+    """The default of a declared parameter (the warm-up the runs include)."""
+    from ics_sim.engine import all_params
+
+    return next(p.default for p in all_params() if p.name == name)
+
+
 # -- 5. England ----------------------------------------------------------------------------
 def england(weeks: int, repeats: int, log: Callable[[str], None]) -> dict[str, Any]:
     """All of England in one model: build, warm-up and ``weeks`` weeks."""
@@ -250,10 +257,12 @@ def england(weeks: int, repeats: int, log: Callable[[str], None]) -> dict[str, A
     comp = build()
     edges = build_topology(comp).e
     t_run = statistics.median(_timed(lambda: Engine(comp, [1]).run(weeks)) for _ in range(repeats))
+    warm = int(all_params_default("warmup_weeks"))
     row = {"organisations": comp.n, "ties": edges, "weeks": weeks, "seconds": t_run}
+    row["warmup_weeks"] = warm
     log(
-        f"  {comp.n} organisations, {edges} ties, {len(comp.ics_names)} ICSs: "
-        f"{t_run:.1f} s for {weeks} weeks (+52 warm-up)"
+        f"  {comp.n} organisations, {edges} candidate ties, {len(comp.ics_names)} ICSs: "
+        f"{t_run:.1f} s for {weeks} weeks (+{warm} warm-up)"
     )
     return row
 

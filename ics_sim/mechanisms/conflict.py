@@ -46,9 +46,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.people import people_share, people_share_by
-from ..state.variables import State, aim_gap, count_by, row_sum
+from ..state.variables import State
 from .base import Mechanism
 
 NONE, LATENT, SURFACED = 0, 1, 2
@@ -58,7 +59,17 @@ class Conflict(Mechanism):
     name = "conflict"
     title = "Conflict: surface and resolve, or fester"
     summary = "how disagreements are handled"
-    reads = ("active", "conflict", "contact", "joint", "kind", "pressure", "safety", "trust")
+    reads = (
+        "active",
+        "aims",
+        "conflict",
+        "contact",
+        "joint",
+        "kind",
+        "pressure",
+        "safety",
+        "trust",
+    )
     writes = ("bad", "conflict", "good", "tally.conflict_health", "tally.resolved_recent")
     reads_levers = ("conflict_skill",)
     params = (
@@ -193,58 +204,72 @@ class Conflict(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # Computed on the entries where each rule is read (pairs that meet with no conflict,
+        # latent and surfaced conflicts; ics_sim.state.sparse): bit for bit the rules of the
+        # module docstring on the whole arrays.
         p, t = self.p, self.topo
-        src, dst, rev = t.src, t.dst, t.rev
-
-        u = self.rng.randoms(5, t.e)
-        u_arise, u_fade, u_resolve, u_damage, _ = t.pair(u)
-        u_surface = u[4]  # each side's own draw
-        c = np.where(s.active, s.conflict, NONE)  # conflicts live on existing ties only
-        was_latent, surfaced = c == LATENT, c == SURFACED
+        src, dst, R, E = t.src, t.dst, s.r, t.e
+        u = self.rng.randoms(5, E)
+        u_arise, u_fade, u_resolve, u_damage, u_surface = u  # the first four by pair
+        conflicts = sp.entries((s.conflict != NONE) & s.active)  # on existing ties only
+        kind = sp.at(s.conflict, conflicts)
+        latent_x, surfaced_x = conflicts.take(kind == LATENT), conflicts.take(kind == SURFACED)
         meet = (s.contact > 0) | s.joint
         skill = lv.conflict_skill
         coached = bool(skill.any())  # with no coaching the skill factors are exactly 1
-        # Arise.
-        safety_src, safety_dst = s.safety[:, src], s.safety[:, dst]
-        scarcity = 0.5 * (s.pressure[:, src] + s.pressure[:, dst])
-        differ = aim_gap(s, t)
-        arise = (
-            (c == NONE)
-            & meet
-            & (u_arise < p.conflict_rate * (scarcity + p.difference_weight * differ))
+        # Arise, where a pair meets with no conflict.
+        x = sp.entries(meet)
+        x = x.take(~np.isin(x.flat, conflicts.flat, assume_unique=True))
+        scarcity = 0.5 * (sp.node(s.pressure, x, src) + sp.node(s.pressure, x, dst))
+        differ = sp.aim_gap_at(s.aims, x, t)
+        hit = sp.pair_draw(u_arise, x, t) < p.conflict_rate * (
+            scarcity + p.difference_weight * differ
         )
+        arise = x.flat[hit]
         # Surface: either side can name it when they meet.
-        p_surface = p.surface_rate * safety_src
+        x = latent_x.take(sp.at(meet, latent_x))
+        p_surface = p.surface_rate * sp.node(s.safety, x, src)
         if coached:
-            p_surface = p_surface * (1.0 + skill[:, src])
-        named = was_latent & meet & (u_surface < p_surface)
-        named = named | named[:, rev]
+            p_surface = p_surface * (1.0 + sp.node(skill, x, src))
+        x = x.take(sp.at(u_surface, x) < p_surface)
+        named = np.union1d(x.flat, sp.reverse(x, t).flat)
         # Resolve or damage surfaced conflicts.
-        pair_trust = 0.5 * (s.trust + s.trust[:, rev])
+        x = surfaced_x
+        pair_trust = 0.5 * (sp.at(s.trust, x) + sp.at(s.trust, sp.reverse(x, t)))
         q = p.distrust_resolve
         p_resolve = p.resolve_rate * (q + (1.0 - q) * pair_trust)
+        safety_src, safety_dst = sp.node(s.safety, x, src), sp.node(s.safety, x, dst)
         p_damage = p.damage_rate * (1.0 - np.minimum(safety_src, safety_dst))
         if coached:
-            skill_pair = 0.5 * (skill[:, src] + skill[:, dst])
+            skill_pair = 0.5 * (sp.node(skill, x, src) + sp.node(skill, x, dst))
             p_resolve = p_resolve * (1.0 + skill_pair)
             p_damage = p_damage / (1.0 + skill_pair)
-        resolved = surfaced & (u_resolve < p_resolve)
-        damaged = surfaced & ~resolved & (u_damage < p_damage)
-        faded = was_latent & ~named & (u_fade < p.fade_rate)
-        latent = was_latent & ~named & ~faded
-        s.bad += p.fester_breach * latent + p.damage_breach * damaged
-        s.good += p.resolution_evidence * resolved
-        new = c.copy()
-        new[arise] = LATENT
-        new[named] = SURFACED
-        new[resolved | faded] = NONE
+        res = sp.pair_draw(u_resolve, x, t) < p_resolve
+        damaged = x.take(~res & (sp.pair_draw(u_damage, x, t) < p_damage))
+        resolved = x.take(res)
+        # Latent conflicts not named fade, or fester.
+        x = latent_x.take(~np.isin(latent_x.flat, named, assume_unique=True))
+        fade = sp.pair_draw(u_fade, x, t) < p.fade_rate
+        faded = x.flat[fade]
+        sp.add_at(s.bad, x.take(~fade), p.fester_breach)  # latent: a breach on both ties
+        sp.add_at(s.bad, damaged, p.damage_breach)
+        sp.add_at(s.good, resolved, p.resolution_evidence)
+        new = np.where(s.active, s.conflict, NONE)
+        flat = new.reshape(-1)
+        flat[arise] = LATENT
+        flat[named] = SURFACED
+        flat[resolved.flat] = NONE
+        flat[faded] = NONE
         s.conflict = new
-        counts = (resolved, new == SURFACED, new == LATENT)
+        now = sp.entries(new != NONE)
+        kind = sp.at(new, now)
+        counts = (resolved, now.take(kind == SURFACED), now.take(kind == LATENT))
         weights = (p.conflict_memory, p.surfaced_credit, p.voice_prior)
         voice = 1.0 - people_share(s.safety, s.kind)
-        _health(s.tally, "", weights, voice, *(row_sum(x) / 2.0 for x in counts))
+        per_r = (np.bincount(x.r, minlength=R).astype(float) / 2.0 for x in counts)
+        _health(s.tally, "", weights, voice, *per_r)
         if t.n_ics > 1:
-            by_ics = (count_by(x, t.tie_ics, t.n_ics) / 2.0 for x in counts)
+            by_ics = (sp.sum_by(x, None, t.tie_ics, t.n_ics, R) / 2.0 for x in counts)
             voice = 1.0 - people_share_by(s.safety, s.kind, t.org_ics, t.n_ics)
             _health(s.tally, "_by_ics", weights, voice, *by_ics)
 

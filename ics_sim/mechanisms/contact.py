@@ -45,8 +45,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, segment_sum
+from ..state.variables import State
 from .base import Mechanism
 
 
@@ -192,25 +193,35 @@ class Contact(Mechanism):
         # Formal contact: leaders present together, summed over the forums they share.
         quality = p.formal_quality * (1.0 - p.virtual_share * (1.0 - p.virtual_factor))
         both = s.leader_present[:, t.pair_m_src] & s.leader_present[:, t.pair_m_dst]
-        formal = quality * segment_sum(both.astype(float), t.pair_edge, t.e)
-        # Informal contact between leaders of the same place, symmetric in the pair.
+        pairs = sp.entries(both)  # few: only forums that meet this week
+        formal = quality * sp.sum_by(pairs, None, t.pair_edge, t.e, s.r)
+        # Informal contact between leaders of the same place, symmetric in the pair. Its
+        # chance is at most informal_rate * max(1, system time): only pairs whose draw is
+        # below that are looked at (ics_sim.state.sparse; bit for bit the whole-array rule).
         u = self.rng.random(t.e)
-        u = t.pair(u)
-        rate = p.informal_rate * np.sqrt(s.system_time[:, t.src] * s.system_time[:, t.dst])
-        informal = np.where(t.same_place & (u < rate), p.informal_quality, 0.0)
-        met_any = formal + informal
+        bound = p.informal_rate * max(1.0, float(s.system_time.max(initial=0.0)))
+        x = sp.entries(np.take(u < bound, t.pair_draw, axis=1) & t.same_place)
+        st = s.system_time
+        rate = p.informal_rate * np.sqrt(sp.node(st, x, t.src) * sp.node(st, x, t.dst))
+        met_any = formal
+        met_any.reshape(-1)[x.flat[sp.pair_draw(u, x, t) < rate]] += p.informal_quality
         if p.random_mixing:
             met_any = self.mixed(met_any)
         met_any = met_any + lv.extra_contact
         s.contact = np.where(s.active, met_any, 0.0)
         s.encounter = np.where(s.active, 0.0, met_any)
-        met = s.contact > 0
-        gain = p.familiarity_gain * (1.0 - s.familiarity) * (1.0 - np.exp(-s.contact))
-        s.familiarity = np.where(
-            met, s.familiarity + gain, s.familiarity * (1.0 - p.familiarity_decay)
-        )
+        # Familiarity grows where leaders met and decays elsewhere; contact is evidence.
+        x = sp.entries(s.contact != 0)
+        c = sp.at(s.contact, x)
+        met = c > 0
+        y = x.take(met)
+        f = sp.at(s.familiarity, y)
+        gain = p.familiarity_gain * (1.0 - f) * (1.0 - np.exp(-c[met]))
+        familiarity = s.familiarity * (1.0 - p.familiarity_decay)
+        familiarity.reshape(-1)[y.flat] = f + gain
+        s.familiarity = familiarity
         reliability = s.orientation + (1.0 - s.orientation) * (1.0 - s.pressure)
-        s.good += p.contact_evidence * s.contact * reliability[:, t.dst]
+        sp.add_at(s.good, x, p.contact_evidence * c * sp.node(reliability, x, t.dst))
 
     def mixed(self, contact: np.ndarray) -> np.ndarray:
         """Each pair's contact given to a random pair (the random-mixing null): a fresh

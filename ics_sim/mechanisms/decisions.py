@@ -395,9 +395,12 @@ class Decisions(Mechanism):
         ev_bad = p.exclusion_breach * (left_out | overruled)
         flat = (e + t.e * np.arange(R)[:, None]).ravel()  # (replicate, tie) as one index
         flat_rev = (t.rev[e] + t.e * np.arange(R)[:, None]).ravel()
-        np.add.at(s.good.reshape(-1), flat, ev_good.ravel())
-        np.add.at(s.good.reshape(-1), flat_rev, ev_good.ravel())
-        np.add.at(s.bad.reshape(-1), flat, ev_bad.ravel())
+        # Only the memberships with an event add anything (adding zero changes nothing).
+        ev_good, ev_bad = ev_good.ravel(), ev_bad.ravel()
+        k_good, k_bad = np.flatnonzero(ev_good), np.flatnonzero(ev_bad)
+        np.add.at(s.good.reshape(-1), flat[k_good], ev_good[k_good])
+        np.add.at(s.good.reshape(-1), flat_rev[k_good], ev_good[k_good])
+        np.add.at(s.bad.reshape(-1), flat[k_bad], ev_bad[k_bad])
         latent = silent_dissent & has_edge & ~is_chair_m
         if latent.any() and "conflict" not in self.off:
             rr, mm = np.nonzero(latent)

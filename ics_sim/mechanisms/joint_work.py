@@ -45,8 +45,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, aim_gap, row_sum, segment_sum
+from ..state.variables import State, row_sum
 from .base import Mechanism
 
 
@@ -57,6 +58,7 @@ class JointWork(Mechanism):
     reads = (
         "active",
         "advantage",
+        "aims",
         "base_resources",
         "brokered",
         "hazard",
@@ -207,58 +209,80 @@ class JointWork(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # Computed on the few ties that start a project this week (ics_sim.state.sparse):
+        # the same numbers as the whole-array rules in the module docstring, bit for bit.
         p, t = self.p, self.topo
-        src, dst, rev = t.src, t.dst, t.rev
+        src, dst = t.src, t.dst
+        R = s.r
         shadow = np.exp(-s.hazard * p.shadow_horizon)  # the turnover mechanism's hazard
-        shadow_dst = shadow[:, dst]
-        pref = p.trust_weight * s.brokered + (1 - p.trust_weight) * s.advantage * shadow_dst
-        wants = pref > p.joint_threshold
         draws = self.rng.randoms(3, t.e)
         u_help = draws[1]  # each side's own draw
-        u, _, v = t.pair(draws)
-        rate = p.joint_rate * np.sqrt(s.system_time[:, src] * s.system_time[:, dst])
-        s.joint = (u < rate) & wants & wants[:, rev] & s.active  # only along existing ties
+        # A pair starts a project if its draw is below joint_rate * sqrt(st_i st_j), which is
+        # at most joint_rate * max(1, system time): only existing ties below that are looked at.
+        bound = p.joint_rate * max(1.0, float(s.system_time.max(initial=0.0)))
+        low = draws[0] < bound
+        c = sp.entries(s.active & np.take(low, t.pair_draw, axis=1))
+        st = s.system_time
+        rate = p.joint_rate * np.sqrt(sp.node(st, c, src) * sp.node(st, c, dst))
+        c = c.take(sp.pair_draw(draws[0], c, t) < rate)
+
+        def wants(x: sp.Entries) -> np.ndarray:
+            pref = p.trust_weight * sp.at(s.brokered, x) + (1 - p.trust_weight) * sp.at(
+                s.advantage, x
+            ) * sp.node(shadow, x, dst)
+            return pref > p.joint_threshold
+
+        go = wants(c) & wants(sp.reverse(c, t))  # only along existing ties
         bar = np.maximum(lv.selectivity, p.purpose_selectivity * lv.purpose_clarity)
         if bar.any():  # advantage >= 0 always clears a zero bar
-            s.joint &= (s.advantage >= bar[:, src]) & (s.advantage >= bar[:, dst])
-        projects = segment_sum(s.joint.astype(float), src, s.n)
+            adv = sp.at(s.advantage, c)
+            go &= (adv >= sp.node(bar, c, src)) & (adv >= sp.node(bar, c, dst))
+        j = c.take(go)
+        joint = np.zeros(s.active.shape, dtype=bool)
+        joint.reshape(-1)[j.flat] = True
+        s.joint = joint
+        projects = sp.sum_by(j, None, src, s.n, R)
         s.workload = projects
         quality = 1.0 - np.exp(-s.system_time / np.maximum(projects * p.joint_time_cost, 1e-12))
-        o_src = s.orientation[:, src]
+        o_src = sp.node(s.orientation, j, src)
         worth_j = p.reciprocity * shadow * p.benefit - p.cost  # helping a partner j who stays
         selfish = 1.0 / (1.0 + np.exp(-p.coop_steepness * worth_j))
-        p_help = o_src + (1.0 - o_src) * selfish[:, dst]
-        helps = s.joint & (u_help < p_help)
-        helped = helps[:, rev]  # the partner helped
+        p_help = o_src + (1.0 - o_src) * sp.node(selfish, j, dst)
+        helps = sp.at(u_help, j) < p_help
+        rev_flat = sp.reverse(j, t).flat
+        pos = np.minimum(np.searchsorted(j.flat, rev_flat), max(len(j) - 1, 0))
+        helped = (j.flat[pos] == rev_flat) & helps[pos] if len(j) else helps  # partner helped
         both_help = 0.5 * (helps.astype(float) + helped)
         share_safe = p.unsafe_sharing + (1.0 - p.unsafe_sharing) * np.minimum(
-            s.safety[:, src], s.safety[:, dst]
+            sp.node(s.safety, j, src), sp.node(s.safety, j, dst)
         )
-        aligned = 1.0 - aim_gap(s, t)
+        aligned = 1.0 - sp.aim_gap_at(s.aims, j, t)
         value = (
-            s.advantage
-            * np.minimum(quality[:, src], quality[:, dst])
+            sp.at(s.advantage, j)
+            * np.minimum(sp.node(quality, j, src), sp.node(quality, j, dst))
             * both_help
             * share_safe
             * aligned
         )
-        success = s.joint & (v < value)
-        s.good += p.win_evidence * success
-        s.bad += p.defection_breach * (s.joint & helps & ~helped)
+        success = sp.pair_draw(draws[2], j, t) < value
+        sp.add_at(s.good, j.take(success), p.win_evidence)
+        sp.add_at(s.bad, j.take(helps & ~helped), p.defection_breach)
         # Donation game payoffs: benefit when the partner helps, cost when one helps.
         # What helping is worth to i this week, over its projects: help returned by partners
         # who stay (direct reciprocity) minus the cost (the learning mechanism reads this).
-        worth = p.reciprocity * shadow_dst * p.benefit - p.cost
-        s.payoff = segment_sum(np.where(s.joint, worth, 0.0), src, s.n) / np.maximum(projects, 1)
-        spend = p.resource_cost * segment_sum(helps.astype(float), src, s.n)
-        won = np.where(success, value, 0.0)
-        ret = p.resource_return * segment_sum(won, src, s.n)
+        worth = p.reciprocity * sp.node(shadow, j, dst) * p.benefit - p.cost
+        s.payoff = sp.sum_by(j, worth, src, s.n, R) / np.maximum(projects, 1)
+        spend = p.resource_cost * sp.sum_by(j.take(helps), None, src, s.n, R)
+        won_j = np.where(success, value, 0.0)
+        ret = p.resource_return * sp.sum_by(j, won_j, src, s.n, R)
         s.resources = np.maximum(s.resources + s.base_resources * (ret - spend), 0.0)
+        won = np.zeros(s.active.shape)
+        won.reshape(-1)[j.flat] = won_j
         s.tally["joint_value"] = 0.5 * row_sum(won) / s.n
         if t.n_ics > 1:
-            r, e = np.nonzero(success)  # only successes add value, in edge order
+            ok = j.take(success)  # only successes add value, in edge order
             per_ics = np.bincount(
-                r * t.n_ics + t.tie_ics[e], weights=won[r, e], minlength=s.r * t.n_ics
-            ).reshape(s.r, t.n_ics)
+                ok.r * t.n_ics + t.tie_ics[ok.e], weights=won_j[success], minlength=R * t.n_ics
+            ).reshape(R, t.n_ics)
             n_orgs = np.maximum(np.bincount(t.org_ics, minlength=t.n_ics), 1)
             s.tally["joint_value_by_ics"] = 0.5 * per_ics / n_orgs

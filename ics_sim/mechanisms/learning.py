@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.variables import State
 from .base import Mechanism
@@ -87,15 +88,17 @@ class Learning(Mechanism):
         if t.e == 0:
             return
         u = self.rng.random(t.e)
-        key = np.where(s.contact > 0, u, -1.0)
-        has = t.out_start[1:] > t.out_start[:-1]
-        starts = t.out_start[:-1][has]
-        best = np.full((s.r, t.n), -1.0)
-        best[:, has] = np.maximum.reduceat(key, starts, axis=1)
-        chosen = (key >= best[:, t.src]) & (key >= 0)
+        # Each leader's partner: the tie it met along with the largest draw (the last of
+        # equals). Only the ties that met are looked at (ics_sim.state.sparse).
+        x = sp.entries(s.contact > 0)
+        key = sp.at(u, x)
+        leader = x.r * t.n + t.src[x.e]  # row-major, so each leader's ties are together
         partner = np.full((s.r, t.n), -1, dtype=np.int64)
-        rr, ee = np.nonzero(chosen)
-        partner[rr, t.src[ee]] = t.dst[ee]
+        if len(x):
+            starts = np.flatnonzero(np.r_[True, leader[1:] != leader[:-1]])
+            best = np.maximum.reduceat(key, starts)
+            chosen = key >= np.repeat(best, np.diff(np.r_[starts, len(x)]))
+            partner.reshape(-1)[leader[chosen]] = t.dst[x.e[chosen]]
         ok = partner >= 0
         j = np.maximum(partner, 0)
         rows = np.arange(s.r)[:, None]

@@ -27,8 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, aim_gap, by_dim, segment_sum
+from ..state.variables import State, by_dim, segment_sum
 from .base import Mechanism
 
 
@@ -62,18 +63,21 @@ class Purpose(Mechanism):
         p, t = self.p, self.topo
         exposure = s.active if "contact" in self.off else s.contact  # existing ties only
         x = s.aims
-        infl = s.trust * exposure
+        # Influence is zero where there was no exposure, so only those ties are summed
+        # (ics_sim.state.sparse: bit for bit the sums over every tie).
+        ties = sp.entries(exposure != 0)
+        infl = sp.at(s.trust, ties) * sp.at(exposure, ties)
         if p.confidence_bound < 1.0:
-            dist = aim_gap(s, t)
+            dist = sp.aim_gap_at(s.aims, ties, t)
             infl = np.where(dist <= p.confidence_bound, infl, 0.0)
-        total = segment_sum(infl, t.src, t.n)  # (R, N)
+        total = sp.sum_by(ties, infl, t.src, t.n, s.r)  # (R, N)
         listens = total > 0
         self_w = np.where(listens, 1.0 - s.safety, 1.0)
         scale = np.where(listens, (1.0 - self_w) / np.where(listens, total, 1.0), 0.0)
-        weights = infl * scale[:, t.src]  # W_ij for each tie
+        weights = infl * sp.node(scale, ties, t.src)  # W_ij for each tie
         pooled = self_w[..., None] * x
         for d, x_d in enumerate(by_dim(x)):  # gathers from contiguous rows are faster
-            pooled[:, :, d] += segment_sum(weights * np.take(x_d, t.dst, axis=1), t.src, t.n)
+            pooled[:, :, d] += sp.sum_by(ties, weights * sp.node(x_d, ties, t.dst), t.src, t.n, s.r)
         sus = s.orientation[..., None]
         new = sus * pooled + (1.0 - sus) * s.interests
         a = lv.purpose_anchor

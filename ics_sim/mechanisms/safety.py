@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, segment_sum
+from ..state.variables import State
 from .base import Mechanism
 
 
@@ -87,9 +88,11 @@ class Safety(Mechanism):
 
     def target(self, s: State, lv: Levers) -> np.ndarray:
         p, t = self.p, self.topo
-        deg = np.maximum(segment_sum(s.active * 1.0, t.src, t.n), 1)  # existing ties only
-        held = segment_sum(s.trust * s.active, t.src, t.n) / deg
-        partner_power = segment_sum(s.power[:, t.dst] * s.active, t.src, t.n) / deg
+        # Sums over the existing ties only, the others adding exactly zero (ics_sim.state.sparse).
+        x = sp.entries(s.active)
+        deg = np.maximum(sp.sum_by(x, None, t.src, t.n, s.r), 1)
+        held = sp.sum_by(x, sp.at(s.trust, x), t.src, t.n, s.r) / deg
+        partner_power = sp.sum_by(x, sp.node(s.power, x, t.dst), t.src, t.n, s.r) / deg
         gap = np.maximum(0.0, partner_power - s.power)
         target = (
             p.safety_base

@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.variables import State
 from .base import Mechanism
@@ -107,25 +108,32 @@ class Ties(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # Computed on the few pairs where something can change (ics_sim.state.sparse): bit
+        # for bit the rules of the module docstring on the whole arrays.
         p, t = self.p, self.topo
-        rev = t.rev
         draws = self.rng.randoms(3, t.e)
-        u_form, u_fade, _ = t.pair(draws)
+        u_form, u_fade = draws[0], draws[1]  # by pair
         u_pick = draws[2]  # each direction's own draw: which partners a broker introduces
         u_broker = self.rng.random(t.n)
         on = s.active
         formed = self.introductions(s, u_pick, u_broker)
         # Forming through contact: the pair's encounter (symmetric in the pair). Encounters
         # are few, so only those pairs are looked at.
-        r_idx, e_idx = np.nonzero((s.encounter > 0) | (s.encounter[:, rev] > 0))
-        enc = 0.5 * (s.encounter[r_idx, e_idx] + s.encounter[r_idx, rev[e_idx]])
-        hit = u_form[r_idx, e_idx] < 1.0 - np.exp(-p.tie_formation * enc)
-        formed[r_idx[hit], e_idx[hit]] = True
+        met = sp.entries(s.encounter > 0)
+        x = sp.union(met, sp.reverse(met, t), t.e)
+        enc = 0.5 * (sp.at(s.encounter, x) + sp.at(s.encounter, sp.reverse(x, t)))
+        hit = sp.pair_draw(u_form, x, t) < 1.0 - np.exp(-p.tie_formation * enc)
+        formed.reshape(-1)[x.flat[hit]] = True
         formed &= ~on
-        # Fading: weak (both sides) and unused this week.
-        used = (s.contact > 0) | (s.contact[:, rev] > 0) | s.joint | (s.conflict != 0)
-        weak = np.maximum(s.familiarity, s.familiarity[:, rev]) < p.tie_fade_familiarity
-        faded = on & ~used & weak & (u_fade < p.tie_fade_rate)
+        # Fading: weak (both sides) and unused this week, and the pair's draw below the rate
+        # (looked at first: few pairs pass it).
+        x = sp.entries(on & np.take(u_fade < p.tie_fade_rate, t.pair_draw, axis=1))
+        y = sp.reverse(x, t)
+        used = (sp.at(s.contact, x) > 0) | (sp.at(s.contact, y) > 0) | sp.at(s.joint, x)
+        used |= sp.at(s.conflict, x) != 0
+        weak = np.maximum(sp.at(s.familiarity, x), sp.at(s.familiarity, y))
+        faded = np.zeros(on.shape, dtype=bool)
+        faded.reshape(-1)[x.flat[~used & (weak < p.tie_fade_familiarity)]] = True
         s.active = (on & ~faded) | formed
 
     def introductions(self, s: State, u_pick: np.ndarray, u_broker: np.ndarray) -> np.ndarray:
@@ -140,12 +148,13 @@ class Ties(Mechanism):
         if t.e == 0 or p.introduction_rate <= 0:
             return out
         th = p.introduction_trust
-        strong = s.active & (s.trust >= th) & (s.trust[:, t.rev] >= th)
-        r_idx, e_idx = np.nonzero(strong)
+        x = sp.entries(s.active & (s.trust >= th))
+        x = x.take(sp.at(s.trust, sp.reverse(x, t)) >= th)  # strong both ways
+        r_idx, e_idx = x.r, x.e
         b = t.src[e_idx]
-        order = np.lexsort((u_pick[r_idx, e_idx], b, r_idx))  # by broker, then draw
-        r_idx, e_idx, b = r_idx[order], e_idx[order], b[order]
-        group = r_idx * t.n + b
+        group = r_idx * t.n + b  # entries are row-major: already sorted by group
+        order = np.lexsort((sp.at(u_pick, x), group))  # by broker, then draw
+        r_idx, e_idx, b, group = r_idx[order], e_idx[order], b[order], group[order]
         top = np.flatnonzero(np.r_[group[1:] != group[:-1], True])  # each broker's largest
         top = top[top > 0]
         top = top[group[top - 1] == group[top]]  # ... with a second tie

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
-from ..state.variables import State, segment_sum
+from ..state.variables import State
 from .base import Mechanism
 
 
@@ -42,5 +43,6 @@ class TransactionCosts(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
-        distrust = np.where(s.joint, 1.0 - s.brokered, 0.0)
-        s.tc_burden = np.clip(self.p.tc_rate * segment_sum(distrust, self.topo.src, s.n), 0, 1)
+        x = sp.entries(s.joint)  # the other ties add nothing (ics_sim.state.sparse)
+        distrust = sp.sum_by(x, 1.0 - sp.at(s.brokered, x), self.topo.src, s.n, s.r)
+        s.tc_burden = np.clip(self.p.tc_rate * distrust, 0, 1)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.variables import State
 from .base import Mechanism
@@ -149,17 +150,28 @@ class Trust(Mechanism):
     )
 
     def step(self, s: State, lv: Levers, week: int) -> None:
+        # Only ties with an experience this week change (with none, every term below leaves
+        # trust and its personal part exactly as they are), so the update is computed on
+        # those (ics_sim.state.sparse), bit for bit the whole-array rule.
         p = self.p
+        x = sp.entries((s.good != 0) | (s.bad != 0))
+        trust, good, bad = sp.at(s.trust, x), sp.at(s.good, x), sp.at(s.bad, x)
         gain = (
             p.trust_gain
-            * (1.0 - p.familiarity_weight * (1.0 - s.familiarity))
-            * (1.0 - p.legacy_drag * s.legacy)
+            * (1.0 - p.familiarity_weight * (1.0 - sp.at(s.familiarity, x)))
+            * (1.0 - p.legacy_drag * sp.at(s.legacy, x))
         )
-        gained = asymmetric_update(s.trust, s.good, 0.0, gain, p.trust_loss)
-        kept = (1.0 - p.trust_loss) ** s.bad
-        personal = s.trust_personal + p.personal_trust_share * s.familiarity * (gained - s.trust)
-        s.trust_personal = personal * kept
-        s.trust = np.clip(gained * kept, 0.0, 1.0)
+        gained = asymmetric_update(trust, good, 0.0, gain, p.trust_loss)
+        kept = (1.0 - p.trust_loss) ** bad
+        personal = sp.at(s.trust_personal, x) + p.personal_trust_share * sp.at(s.familiarity, x) * (
+            gained - trust
+        )
+        new_personal = s.trust_personal.copy()
+        new_personal.reshape(-1)[x.flat] = personal * kept
+        s.trust_personal = new_personal
+        new_trust = np.clip(s.trust, 0.0, 1.0)
+        new_trust.reshape(-1)[x.flat] = np.clip(gained * kept, 0.0, 1.0)
+        s.trust = new_trust
         if p.trust_symmetry:
             s.trust = self.symmetrised(s.trust)
             s.trust_personal = self.symmetrised(s.trust_personal)
@@ -175,21 +187,24 @@ class Trust(Mechanism):
         (brokers and chains along existing ties only, when ``active`` is given)."""
         p, t = self.p, self.topo
         active = np.ones(trust.shape, dtype=bool) if active is None else active
-        low = (trust < p.broker_threshold) & active
+        # Along existing ties only, so only they are looked at (ics_sim.state.sparse).
+        x = sp.entries(active)
+        held = sp.at(trust, x)
+        low = held < p.broker_threshold
         out = trust.copy()
         if not low.any() or t.e == 0:
             return out
         R = trust.shape[0]
-        held = np.where(active, trust, -1.0)  # trust is >= 0: a missing tie is never best
-        has = t.out_start[1:] > t.out_start[:-1]
-        starts = t.out_start[:-1][has]
-        best_t = np.full((R, t.n), -1.0)
-        best_t[:, has] = np.maximum.reduceat(held, starts, axis=1)
-        # Each truster's most trusted tie (the last of equals): its broker is that tie's trustee.
+        # Each truster's most trusted tie (the last of equals): its broker is that tie's
+        # trustee. Row-major entries keep each truster's ties together.
+        truster = x.r * t.n + t.src[x.e]
+        starts = np.flatnonzero(np.r_[True, truster[1:] != truster[:-1]])
+        best_t = np.maximum.reduceat(held, starts)
+        best = held >= np.repeat(best_t, np.diff(np.r_[starts, len(x)]))
         best_e = np.full((R, t.n), -1, dtype=np.int64)
-        r_idx, e_idx = np.nonzero((held >= best_t[:, t.src]) & active)
-        best_e[r_idx, t.src[e_idx]] = e_idx
-        r_idx, e_idx = np.nonzero(low)
+        best_e.reshape(-1)[truster[best]] = x.e[best]
+        y = x.take(low)
+        r_idx, e_idx = y.r, y.e
         e_ib = best_e[r_idx, t.src[e_idx]]
         b = t.dst[e_ib]
         j = t.dst[e_idx]

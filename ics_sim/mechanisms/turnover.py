@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.params import Param
+from ..state import sparse as sp
 from ..state.levers import Levers
 from ..state.variables import State
 from ..system.kinds import trait_table
@@ -116,10 +117,25 @@ class Turnover(Mechanism):
         s.orientation = np.where(leaves, np.clip(fresh, 0.0, 1.0), s.orientation)
         keep = np.clip(p.baseline_succession + lv.succession, 0.0, 1.0)
         # A tie is touched if either end's leader left; the handover is that organisation's.
-        src_left, dst_left = leaves[:, t.src], leaves[:, t.dst]
-        touched = src_left | dst_left
-        keep_e = np.where(src_left, keep[:, t.src], 1.0) * np.where(dst_left, keep[:, t.dst], 1.0)
-        s.familiarity = np.where(touched, s.familiarity * keep_e, s.familiarity)
-        lost = np.where(touched, (1.0 - keep_e) * s.trust_personal, 0.0)
-        s.trust = s.trust - lost
-        s.trust_personal = s.trust_personal - lost
+        # Only those ties change, so only they are computed (ics_sim.state.sparse): the ties
+        # out of each leaver (contiguous in the arrays) and their reverses.
+        r_left, i_left = np.nonzero(leaves)
+        lo, hi = t.out_start[i_left], t.out_start[i_left + 1]
+        n_out = hi - lo
+        e_out = np.repeat(lo - np.cumsum(n_out) + n_out, n_out) + np.arange(n_out.sum())
+        r_out = np.repeat(r_left, n_out)
+        flat = np.concatenate([r_out * t.e + e_out, r_out * t.e + t.rev[e_out]])
+        x = sp.entries_at(np.unique(flat), t.e)
+        src_left, dst_left = sp.node(leaves, x, t.src), sp.node(leaves, x, t.dst)
+        keep_e = np.where(src_left, sp.node(keep, x, t.src), 1.0) * np.where(
+            dst_left, sp.node(keep, x, t.dst), 1.0
+        )
+        familiarity = s.familiarity.copy()
+        familiarity.reshape(-1)[x.flat] = sp.at(s.familiarity, x) * keep_e
+        s.familiarity = familiarity
+        lost = (1.0 - keep_e) * sp.at(s.trust_personal, x)
+        trust, personal = s.trust.copy(), s.trust_personal.copy()
+        trust.reshape(-1)[x.flat] -= lost
+        personal.reshape(-1)[x.flat] -= lost
+        s.trust = trust
+        s.trust_personal = personal

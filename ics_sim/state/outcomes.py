@@ -18,7 +18,16 @@ from ..core.outcome_table import (  # noqa: F401  (re-exported)
 )
 from ..system.network import Topology
 from .people import people_share, people_share_by
+from .sparse import at, entries
 from .variables import State, row_mean, row_sum, segment_sum
+
+
+def _on_ties(on: np.ndarray, f, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(on, f(a * b), 0.0)``, computing ``f`` only on the existing ties."""
+    x = entries(on)
+    out = np.zeros(on.shape)
+    out.reshape(-1)[x.flat] = f(at(a, x) * at(b, x))
+    return out
 
 
 def gini(x: np.ndarray) -> np.ndarray:
@@ -54,7 +63,7 @@ def compute(s: State, topo: Topology, ics: np.ndarray, n_ics: int) -> dict[str, 
         # Summed over existing ties, per tie of the starting network: a new tie adds to it
         # and a tie that fades takes from it (a mean over existing ties would fall whenever
         # new, still weak ties form).
-        "relationships": row_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0))
+        "relationships": row_sum(_on_ties(on, np.sqrt, s.trust, s.familiarity))
         / max(float(np.count_nonzero(topo.initial)), 1.0),
         "shared_purpose": row_mean(alignment(s, ics, n_ics)),
         "power_sharing": row_mean(s.perceived_sharing),
@@ -115,7 +124,7 @@ def by_ics(s: State, topo: Topology) -> dict[str, np.ndarray]:
     n_cross = segment_sum((on & cross) * 1.0, tie, K)
     out = {
         "safety": orgs(s.safety),
-        "relationships": segment_sum(np.where(on, np.sqrt(s.trust * s.familiarity), 0.0), tie, K)
+        "relationships": segment_sum(_on_ties(on, np.sqrt, s.trust, s.familiarity), tie, K)
         / np.maximum(np.bincount(tie[topo.initial], minlength=K), 1),
         "shared_purpose": orgs(alignment(s, topo.org_ics, K)),
         "power_sharing": orgs(s.perceived_sharing),
