@@ -565,16 +565,22 @@ NOT_SCREENED = (
 #: no outcome by more than this share of the outcome's spread between baseline replicates.
 INERT_SHARE = 0.1
 
-#: Why a parameter is (nearly) inert at the defaults, where that is known: ``intended`` when
-#: the mechanism means it to act only in some settings, ``next`` when it is left for the next
-#: increment of the revision of the mechanisms (issue 13).
+#: Why a parameter is (nearly) inert at the defaults: ``intended`` when the mechanism means it
+#: to act only in some settings (the validation report shows it acting in that setting: see
+#: :data:`INERT_CONTEXTS`), ``limitation`` when the mechanism as built rarely engages it and the
+#: reason is known (left as it is, and said so), ``next`` when it has not been examined.
 INERT_REASONS: dict[str, tuple[str, str]] = {
     "proposal_value_min": (
-        "next",
+        "limitation",
         "a proposal's value matters only once failed votes wear it down to `min_value`; about "
-        "one vote in ten fails at the defaults, so few proposals are dropped",
+        "one vote in ten fails at the defaults, and even under a blame culture few proposals "
+        "are worn that far before they pass or time out (`patience`)",
     ),
-    "patience": ("next", "few proposals are still live after 26 weeks"),
+    "patience": (
+        "intended",
+        "few proposals are still live after 26 weeks in the baseline; where votes fail (a "
+        "blame culture) how long a proposal is kept alive matters",
+    ),
     "purpose_selectivity": (
         "intended",
         "acts only through an agreed shared purpose (the `purpose_clarity` lever), which the "
@@ -591,7 +597,8 @@ INERT_REASONS: dict[str, tuple[str, str]] = {
     "power_rate": (
         "intended",
         "power follows its sources, and in the baseline they stay near their usual level "
-        "(resources, and influence, which is relative to the ICS's mean standing)",
+        "(resources, and influence, which is relative to the ICS's mean standing); a provider "
+        "collaborative moves the sources",
     ),
     "authority_weight": (
         "intended",
@@ -600,19 +607,135 @@ INERT_REASONS: dict[str, tuple[str, str]] = {
     ),
     "resource_weight": ("intended", "as `authority_weight`"),
     "influence_weight": (
-        "next",
+        "intended",
         "influence is relative to the ICS's mean standing and stays within a few per cent of "
-        "the base power in the baseline, so its weight moves power little",
+        "the base power in the baseline; when structure moves power (a provider "
+        "collaborative) earned influence is what holds the others' share",
     ),
+    "influence_rate": ("intended", "as `influence_weight`"),
     "resource_power_exponent": (
         "intended",
         "as `power_rate`: budgets stay near their usual level in the baseline",
     ),
     "confidence_bound": (
         "intended",
-        "at its default of 1 every partner is listened to; bounded confidence is an option",
+        "at its default of 1 every partner is listened to; bounded confidence is an option "
+        "(no shipped scenario uses it)",
+    ),
+    "leadership_week": (
+        "intended",
+        "converts an intervention's hours into a share of system time; the baseline has no "
+        "intervention, so nothing costs hours",
+    ),
+    "attention_crowding": (
+        "intended",
+        "makes an intervention's hours cost more under pressure; no intervention, no hours",
+    ),
+    "acute_week_budget": (
+        "intended",
+        "converts money spent hosting into lost income; the baseline spends none, and the "
+        "shipped interventions' sums are tiny against budgets (a breakfast's 0.5 thousand "
+        "pounds is under 0.01% of an acute trust's week), as in the seeds, where time and "
+        "attention, not money, are what collaboration costs",
+    ),
+    "pressure_noise": (
+        "intended",
+        "zero-mean week-to-week noise around a pressure that relaxes toward its target: it "
+        "spreads pressure (stationary sd about 2.3 times `pressure_noise`) without moving its "
+        "mean, so outcomes respond only through the curvature of the mechanisms",
+    ),
+    "coop_steepness": (
+        "intended",
+        "how sharply self-interested leaders respond to the shadow of the future; at the "
+        "defaults helping pays (reciprocity times shadow times benefit well above cost) and "
+        "the logistic is near 1 either side; it bites where trust and contact fall",
+    ),
+    "resource_return": (
+        "intended",
+        "what a successful project returns to budgets; budgets stay near their usual level in "
+        "the baseline, and it matters when a squeeze makes money scarce",
+    ),
+    "compromise_cost": (
+        "intended",
+        "acts only on votes that fail; few do at the defaults, more under a blame culture or "
+        "when a decision matrix changes who decides",
+    ),
+    "strong_hand": ("intended", "as `compromise_cost`"),
+    "broker_threshold": (
+        "limitation",
+        "brokered trust replaces direct trust only where `broker_weight * T_ib * T_bj` beats "
+        "it: at trust levels of about 0.5 the chain gives about 0.2, below almost every "
+        "direct tie, so working 'through someone else' (Practice 2) is rare even when trust "
+        "is damaged; making it matter would need a different rule (for example a broker "
+        "chosen for the partner), left as it is",
+    ),
+    "broker_weight": ("limitation", "as `broker_threshold`"),
+    "selection": (
+        "intended",
+        "how strongly imitation follows payoff differences; in the baseline partners' payoffs "
+        "differ little, and a reward for collaboration makes them differ",
     ),
 }
+
+#: Where each parameter that is inert in the baseline is meant to act: a setting (events as a
+#: scenario file would switch them on, named after the shipped scenario they mirror) in which
+#: the validation report moves it again, to show it is not dead code.
+INERT_CONTEXTS: dict[str, tuple[str, dict]] = {}
+
+
+def _ctx(scenario: str, interventions=(), shocks=()) -> tuple[str, dict]:
+    return scenario, {
+        "interventions": [{"type": t, "start": s} for t, s in interventions],
+        "shocks": [{"type": t, "start": s} for t, s in shocks],
+    }
+
+
+_SQUEEZE_BREAKFAST = _ctx(
+    "squeeze_with_breakfast", [("big_breakfast", 0)], [("financial_squeeze", 26)]
+)
+_PROGRAMME = _ctx(
+    "full_programme",
+    [
+        (t, 26)
+        for t in (
+            "big_breakfast",
+            "open_space",
+            "shared_purpose",
+            "power_sharing",
+            "conflict_coaching",
+            "decision_matrix",
+            "delegated_authority",
+        )
+    ],
+)
+_SQUEEZE = _ctx("financial_squeeze", shocks=[("financial_squeeze", 26)])
+_COLLABORATIVE = _ctx("provider_collaborative_power", shocks=[("provider_collaborative", 26)])
+_BLAME = _ctx("blame_culture", shocks=[("blame_culture", 26)])
+INERT_CONTEXTS.update(
+    {
+        "leadership_week": _SQUEEZE_BREAKFAST,
+        "attention_crowding": _SQUEEZE_BREAKFAST,
+        "acute_week_budget": _PROGRAMME,
+        "pressure_noise": _SQUEEZE,
+        "financial_weight": _SQUEEZE,
+        "resource_weight": _SQUEEZE,
+        "resource_power_exponent": _SQUEEZE,
+        "resource_return": _SQUEEZE,
+        "power_rate": _COLLABORATIVE,
+        "authority_weight": _COLLABORATIVE,
+        "influence_weight": _COLLABORATIVE,
+        "influence_rate": _COLLABORATIVE,
+        "coop_steepness": _BLAME,
+        "strong_hand": _BLAME,
+        "patience": _BLAME,
+        "proposal_value_min": _BLAME,
+        "broker_threshold": _BLAME,
+        "broker_weight": _BLAME,
+        "compromise_cost": _ctx("decision_matrix", [("decision_matrix", 26)]),
+        "selection": _ctx("reward_collaboration", [("reward_collaboration", 26)]),
+        "purpose_selectivity": _ctx("shared_purpose", [("shared_purpose", 26)]),
+    }
+)
 
 
 UNEXAMINED = "not yet examined: left for the next increment"
@@ -683,8 +806,8 @@ def inert_table(effects: pd.DataFrame) -> pd.DataFrame:
     """Parameters whose largest effect on any outcome is below ``INERT_SHARE`` of that
     outcome's spread between replicates, with the outcome it moves most and why, if known.
 
-    Columns: parameter, largest (|scaled effect|), outcome, status (``intended`` or
-    ``next``), reason.
+    Columns: parameter, largest (|scaled effect|), outcome, status (``intended``,
+    ``limitation`` or ``next``), reason.
     """
     rows = []
     for name, g in effects.groupby("parameter", sort=False):
@@ -704,6 +827,55 @@ def inert_table(effects: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["parameter", "largest", "outcome", "status", "reason"])
+
+
+def context_effects(params: list[str], reps: int, weeks: int) -> pd.DataFrame:
+    """Each parameter of ``params`` that has a setting in :data:`INERT_CONTEXTS`, moved 10% of
+    its range either side of its default *in that setting*: its largest paired effect on any
+    outcome (mean of the last 52 weeks), scaled by that outcome's spread between the
+    setting's replicates, as :func:`local_effects` does for the baseline.
+
+    Columns: parameter, setting, largest, outcome, effect, lo, hi.
+    """
+    bounds = {p.name: (lo, hi, p) for p, lo, hi in _screened()}
+    rows = []
+    for name in params:
+        if name not in INERT_CONTEXTS or name not in bounds:
+            continue
+        setting, events = INERT_CONTEXTS[name]
+        lo, hi, p = bounds[name]
+        runs = [
+            run_scenario(
+                from_dict(_scn(f"{setting} {x}", parameters={name: x}, **events)),
+                replicates=reps,
+                weeks=weeks,
+            )
+            for x in (lo, hi)
+        ]
+        last = runs[0]["week"].max()
+        sd = runs[0][runs[0]["week"] > last - 52].groupby("seed")[list(OUTCOMES)].mean().std()
+        per = (hi - lo) / (p.hi - p.lo) / 0.1
+        best = None
+        for k in OUTCOMES:
+            m, a, b = ci(paired(runs[0], runs[1], k) / per)
+            spread = float(sd[k])
+            scaled = abs(m) / spread if spread > 0 else (0.0 if m == 0 else np.inf)
+            if best is None or scaled > best[0]:
+                best = (scaled, k, m, a, b)
+        scaled, k, m, a, b = best
+        rows.append(
+            {
+                "parameter": name,
+                "setting": setting,
+                "largest": scaled,
+                "outcome": k,
+                "effect": m,
+                "lo": a,
+                "hi": b,
+            }
+        )
+    cols = ["parameter", "setting", "largest", "outcome", "effect", "lo", "hi"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def replicate_halfwidths(base: pd.DataFrame) -> tuple[float, pd.DataFrame]:

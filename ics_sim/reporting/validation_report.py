@@ -106,7 +106,10 @@ def validate(
     s_reps, s_weeks = max(4, reps // 3), min(weeks, 156)
     effects = v.local_effects(s_reps, s_weeks)
     _sensitivity(rep, v.local_sensitivity(s_reps, s_weeks, effects), s_reps, s_weeks, sobol)
-    _inert(rep, v.inert_table(effects), effects)
+    inert = v.inert_table(effects)
+    say("inert parameters in their settings")
+    context = v.context_effects(list(inert["parameter"]), s_reps, s_weeks)
+    _inert(rep, inert, effects, context)
     _replicates(rep, base)
     _stationarity(rep, runs, sys_reps, sys_weeks)
     say("warm-up")
@@ -416,7 +419,7 @@ def _sensitivity(
         rep.add("")
 
 
-def _inert(rep: Report, table: pd.DataFrame, effects: pd.DataFrame) -> None:
+def _inert(rep: Report, table: pd.DataFrame, effects: pd.DataFrame, context: pd.DataFrame) -> None:
     n = effects["parameter"].nunique()
     rep.add(
         "### Inert parameters",
@@ -426,17 +429,38 @@ def _inert(rep: Report, table: pd.DataFrame, effects: pd.DataFrame) -> None:
         "that outcome's spread between baseline replicates (the sd over seeds of its "
         "last-52-week mean). `largest` is its biggest such effect, in those units, and "
         "`outcome` the outcome it moves most. `intended`: the mechanism means it to act only "
-        "in some settings; `next`: left for the next increment of the revision of the "
-        f"mechanisms. {len(table)} of the {n} parameters screened are inert; "
-        f"{', '.join(f'`{x}`' for x in sorted(v.NOT_SCREENED))} (the initial state's spread, "
-        "the warm-up and the null-model switches) are not screened.",
+        "in some settings; `limitation`: the mechanism as built rarely engages it, for the "
+        "reason given; `next`: not yet examined. `in its setting`: the same move made in the "
+        "setting the parameter is meant for (the events of the shipped scenario named), with "
+        "its largest effect there in the same units (spread between that setting's "
+        f"replicates) and the outcome it moves. {len(table)} of the {n} parameters screened "
+        f"are inert; {', '.join(f'`{x}`' for x in sorted(v.NOT_SCREENED))} (the initial "
+        "state's spread, the warm-up and the null-model switches) are not screened.",
         "",
-        "| parameter | largest | outcome | status | why |",
-        "|---|---|---|---|---|",
+        "| parameter | largest | outcome | status | in its setting | largest there | why |",
+        "|---|---|---|---|---|---|---|",
     )
+    there = context.set_index("parameter") if len(context) else None
     for r in table.itertuples(index=False):
-        rep.add(f"| {r.parameter} | {r.largest:.3f} | {r.outcome} | {r.status} | {r.reason} |")
+        if there is not None and r.parameter in there.index:
+            c = there.loc[r.parameter]
+            setting, largest = f"`{c['setting']}`", f"{c['largest']:.2f} ({c['outcome']})"
+        else:
+            setting, largest = "none", ""
+        rep.add(
+            f"| {r.parameter} | {r.largest:.3f} | {r.outcome} | {r.status} | {setting} | "
+            f"{largest} | {r.reason} |"
+        )
     rep.add("")
+    if there is not None:
+        moved = there[there["largest"] >= v.INERT_SHARE]
+        rep.add(
+            f"In its setting, {len(moved)} of the {len(there)} parameters tried move an "
+            f"outcome by more than {v.INERT_SHARE:g} of its spread; "
+            + (", ".join(f"`{x}`" for x in there.index.difference(moved.index)) or "none")
+            + " do not.",
+            "",
+        )
 
 
 def _replicates(rep: Report, base: pd.DataFrame) -> None:
@@ -548,20 +572,48 @@ def _stationarity(rep: Report, runs: list[st.SystemRun], reps: int, weeks: int) 
         "",
         f"With no intervention or shock, after the {warm}-week warm-up, each outcome's drift "
         f"from week 0 to week {weeks}: per replicate the mean of the last {st.WINDOW} weeks "
-        f"minus the mean of the first {st.WINDOW}, median over {reps} replicates, for "
-        f"the default ICS and {n_sys - 1} real ICSs. A level in [0, 1] is stationary "
-        f"when its drift is at most {st.MAX_DRIFT} (absolute); a count or a number of weeks "
-        f"when it is at most {st.MAX_DRIFT:.0%} of its level.",
+        f"minus the mean of the first {st.WINDOW} ({st.COUNT_WINDOW} for the counts, which "
+        f"are weekly flows), median over {reps} replicates, for the default ICS and "
+        f"{n_sys - 1} real ICSs. A level in [0, 1] is stationary when its drift is at most "
+        f"{st.MAX_DRIFT} (absolute); a count or a number of weeks when it is at most "
+        f"{st.MAX_DRIFT:.0%} of its level. Counts are noisy, so each drift is also read with "
+        "the 95% interval of the replicates' mean drift: `not beyond` counts the systems "
+        "whose drift is within tolerance or whose interval reaches inside it (the replicates "
+        "cannot tell it from a stationary one); a `trend` is a drift whose whole interval "
+        "lies beyond the tolerance. `resolution` is the median half-width of that interval "
+        "in units of the tolerance: above 1, the replicates could not have shown a drift "
+        "as small as the tolerance.",
         "",
-        "| outcome | default ICS | largest among real ICSs | systems within |",
-        "|---|---|---|---|",
+        "| outcome | default ICS | largest among real ICSs | systems within | not beyond "
+        "| resolution | trends beyond tolerance |",
+        "|---|---|---|---|---|---|---|",
     )
     for r in summary.itertuples(index=False):
         rep.add(
             f"| {r.outcome} | {r.default:+.4f} | {r.worst_real:+.4f} ({r.worst_system}) | "
-            f"{r.within} of {r.systems} |"
+            f"{r.within} of {r.systems} | {r.not_beyond} of {r.systems} | "
+            f"{r.resolution:.2f} | {r.trends or 'none'} |"
         )
     rep.add("")
+    trends = table[table["status"] == "trend"]
+    if len(trends):
+        rep.add(
+            f"{len(trends)} of the {len(table)} drifts are trends beyond tolerance (at the "
+            "95% level, about 5% of the drifts that are exactly at the tolerance would show "
+            "as such by chance):",
+            "",
+            "| system | outcome | start | end | drift | 95% interval | tolerance |",
+            "|---|---|---|---|---|---|---|",
+        )
+        for r in trends.itertuples(index=False):
+            rep.add(
+                f"| {r.system} | {r.outcome} | {r.start:.4g} | {r.end:.4g} | {r.drift:+.4g} | "
+                f"[{r.lo:+.4g}, {r.hi:+.4g}] | {r.tolerance:.3g} |"
+            )
+        rep.add("")
+        for line in st.documented_trends(trends):
+            rep.add(line)
+        rep.add("")
     shown = ("collaboration_index", "mean_trust", "unsafe_share", "power_not_shared_share")
     fig = Figure(figsize=(8, 5.5), layout="constrained")
     axes = fig.subplots(2, 2).ravel()

@@ -81,3 +81,43 @@ def test_warmup_scan_reads_one_run_from_each_warmups_end():
     part = st.SystemRun("default", "d", 43, {k: x[4:13] for k, x in out.items()})
     expected = st.drift_table([part])
     assert scan.loc[scan.warmup == 4, "within"].item() == int(expected["within"].sum())
+
+
+@pytest.mark.parametrize(
+    ("median", "lo", "hi", "expected"),
+    [
+        (0.01, -0.05, 0.07, "within"),  # the median decides first
+        (0.03, 0.01, 0.05, "unresolved"),  # beyond by the median, but the interval reaches in
+        (0.03, 0.025, 0.035, "trend"),  # the whole interval lies beyond +0.02
+        (-0.03, -0.035, -0.025, "trend"),
+        (-0.03, -0.05, -0.019, "unresolved"),
+    ],
+)
+def test_status_reads_a_drift_with_its_interval(median, lo, hi, expected):
+    assert st.status(median, lo, hi, 0.02) == expected
+
+
+def test_interval_is_the_t_interval_of_the_mean_drift():
+    d = np.array([0.01, 0.03, 0.02, 0.04])
+    lo, hi = st.interval(d)
+    h = 3.182446305284263 * np.std(d, ddof=1) / 2  # t(0.975, 3) * sd / sqrt(4)
+    assert (lo, hi) == pytest.approx((0.025 - h, 0.025 + h))
+    assert st.interval(np.full(5, 0.1)) == (0.1, 0.1)
+
+
+def test_noisy_stationary_counts_are_unresolved_and_a_real_rise_is_a_trend():
+    rng = np.random.default_rng(0)
+    reps = 20
+    flat = rng.poisson(3.0, (200, reps)).astype(float)  # three decisions a week, no drift
+    rising = flat + np.linspace(0.0, 0.6, 200)[:, None]  # +20% over the run
+    out = {k: np.full((200, reps), 0.5) for k in st.OUTCOMES}
+    t = {}
+    for name, x in (("flat", flat), ("rising", rising)):
+        run = st.SystemRun(name, name, 3, {**out, "decisions_made": x})
+        t[name] = st.drift_table([run]).set_index("outcome").loc["decisions_made"]
+    assert t["flat"]["status"] in ("within", "unresolved")
+    assert t["flat"]["lo"] < 0.06 and t["flat"]["hi"] > -0.06  # reaches inside +/-2% of 3
+    assert t["rising"]["status"] == "trend"
+    # counts are averaged over a year at each end: 52 weeks, not 26
+    first, last = st.ends(rising, st.COUNT_WINDOW)
+    assert t["rising"]["drift"] == pytest.approx(float(np.median(last - first)))

@@ -83,10 +83,35 @@ def compute_all() -> dict[str, np.ndarray]:
     return out
 
 
+#: Key of the golden file that records the SIMD level it was made on (not a case).
+PLATFORM_KEY = "__platform__"
+
+
+def simd_level() -> str:
+    """The highest SIMD level numpy dispatches its vectorised loops to on this CPU (for
+    example ``X86_V3``: AVX2, or ``X86_V4``: AVX-512). numpy's vectorised ``exp``, ``log``
+    and ``**`` round the last bit differently at different levels, so trajectories are
+    bit for bit the same only on CPUs of one level (seen: 3.7e-15 between AVX-512 and AVX2)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # pragma: no cover - numpy moved its private names
+        return "unknown"
+    have = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]
+    return have[-1] if have else "baseline"
+
+
 def save(arrays: dict[str, np.ndarray]) -> None:
-    np.savez_compressed(GOLDEN, **arrays)
+    np.savez_compressed(GOLDEN, **arrays, **{PLATFORM_KEY: np.array(simd_level())})
 
 
 def load() -> dict[str, np.ndarray]:
+    """The golden arrays, keyed ``case/outcome``, without the platform record."""
     with np.load(GOLDEN) as f:
-        return {k: f[k] for k in f.files}
+        return {k: f[k] for k in f.files if k != PLATFORM_KEY}
+
+
+def platform() -> str:
+    """The SIMD level the golden file was made on (``unknown`` for a file from before it
+    was recorded)."""
+    with np.load(GOLDEN) as f:
+        return str(f[PLATFORM_KEY]) if PLATFORM_KEY in f.files else "unknown"
