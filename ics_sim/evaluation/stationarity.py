@@ -16,7 +16,7 @@ Counts are noisy: a system that makes three decisions a week shows a year's mean
 relative sd of about 1/sqrt(3 * 52) (8%), so with 20 replicates the median drift of a perfectly
 stationary count is often beyond 2% of its level by chance alone. A criterion that cannot be
 met by a stationary process is no criterion, so each drift is read with its uncertainty (an
-equivalence reading, Wellek 2010; Schuirmann 1987): counts are averaged over a year
+equivalence reading, Schuirmann 1987): counts are averaged over a year
 (:data:`COUNT_WINDOW` weeks) at each end, and every drift gets the 95% t-interval of the
 replicates' mean drift. A drift is
 
